@@ -1,0 +1,43 @@
+"""Resolve follow-up questions against the conversation so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from index.countries import CountryMatcher
+from index.text import tokens
+
+# A follow-up this short ("and the prosecutions?") borrows the previous question's topic for retrieval.
+SHORT_FOLLOW_UP_TOKENS = 3
+
+
+@dataclass
+class Resolved:
+    """The countries a question is about, and the text to retrieve with."""
+
+    countries: list[str]  # corpus countries, from the question or else from history
+    missing: list[str]  # countries named (in the question or inherited) that the corpus does not hold
+    query: str
+    from_history: bool = False
+
+
+def resolve(question: str, history: list[str], matcher: CountryMatcher, single_country: str | None) -> Resolved:
+    """Countries named in the question win; otherwise the most recent history turn naming one.
+
+    ``history`` holds earlier user questions (and optionally answers), oldest first. With a one-country
+    corpus and no country anywhere, that country is implied.
+    """
+    inside, outside = matcher.split(question)
+    query = question
+    from_history = False
+    if not inside and not outside:
+        for turn in reversed(history):
+            inside, outside = matcher.split(turn)
+            if inside or outside:
+                from_history = True
+                break
+        if history and len(tokens(question)) <= SHORT_FOLLOW_UP_TOKENS:
+            query = f"{history[-1]} {question}"
+    if not inside and not outside and single_country:
+        inside = [single_country]
+    return Resolved(countries=inside, missing=outside, query=query, from_history=from_history)

@@ -1,0 +1,65 @@
+"""Typed records the assistant returns: a reply and its citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.records import Hit
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as given (empty, or only control characters)."""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered, verbatim excerpt: ``quote == document_text[start:end]``."""
+
+    n: int
+    document: str
+    country: str
+    tier: str | None
+    section: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    year: int | None = None
+    page: int | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "document": self.document,
+            "country": self.country,
+            "tier": self.tier,
+            "section": self.section,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class Reply:
+    """An answer with inline ``[n]`` markers, its citations, and whether it is a refusal."""
+
+    question: str
+    answer: str
+    citations: list[Citation]
+    refused: bool
+    timings: dict[str, float] = field(default_factory=dict)
+    answerer: str = "extractive"
+    notes: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """The JSON form: answer, citations, refused, timings."""
+        return {
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "refused": self.refused,
+            "timings": {k: round(v, 2) for k, v in self.timings.items()},
+        }

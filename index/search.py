@@ -1,0 +1,175 @@
+"""Retrieval over a loaded index: BM25, dense (FAISS) and hybrid by reciprocal rank fusion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from index.countries import CountryMatcher
+from index.embed import Embedder, make_embedder
+from index.records import Chunk, Document, Hit
+from index.settings import Settings
+from index.store import StoredIndex, load_stored
+
+# Each retriever hands this many candidates (or k, if larger) to the fusion step.
+FUSION_DEPTH = 50
+
+
+class UnknownCountryError(ValueError):
+    """A country filter names a country the index does not hold."""
+
+
+class Retriever(Protocol):
+    """Ranks chunks for a query; ``rows`` limits the search to those chunk rows."""
+
+    name: str
+
+    def rank(self, query: str, k: int, rows: np.ndarray | None, query_vector: np.ndarray | None) -> list[tuple[int, float]]:
+        ...
+
+
+class LexicalRetriever:
+    name = "bm25"
+
+    def __init__(self, stored: StoredIndex) -> None:
+        self.stored = stored
+
+    def rank(self, query: str, k: int, rows: np.ndarray | None, query_vector: np.ndarray | None = None):
+        scores = self.stored.lexical.scores(query)
+        return _top(scores, k, rows, positive_only=True)
+
+
+class DenseRetriever:
+    name = "dense"
+
+    def __init__(self, stored: StoredIndex, embed_query) -> None:
+        self.stored = stored
+        self.embed_query = embed_query
+
+    def rank(self, query: str, k: int, rows: np.ndarray | None, query_vector: np.ndarray | None = None):
+        vector = self.embed_query(query) if query_vector is None else query_vector
+        total = len(self.stored.chunks)
+        if rows is None and total:
+            scores, ids = self.stored.faiss_index.search(vector.reshape(1, -1), min(k, total))
+            return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+        # A filtered search touches few rows: exact scores on that subset are cheap and exact.
+        scores = np.full(total, -np.inf, dtype=np.float32)
+        if rows is not None and len(rows):
+            scores[rows] = self.stored.vectors[rows] @ vector
+        return _top(scores, k, rows)
+
+
+def _top(scores: np.ndarray, k: int, rows: np.ndarray | None, positive_only: bool = False) -> list[tuple[int, float]]:
+    if rows is not None:
+        masked = np.full_like(scores, -np.inf)
+        masked[rows] = scores[rows]
+        scores = masked
+    k = min(k, len(scores))
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if np.isfinite(scores[i]) and (scores[i] > 0 or not positive_only)]
+
+
+class TipIndex:
+    """A loaded index with its retrievers. The embedding model loads on the first dense query."""
+
+    def __init__(self, stored: StoredIndex, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.stored = stored
+        self.settings = settings
+        self._embedder = embedder
+        self.countries = CountryMatcher(doc.country for doc in stored.documents.values())
+        self._rows_by_country: dict[str, np.ndarray] = {}
+        for row, chunk in enumerate(stored.chunks):
+            self._rows_by_country.setdefault(chunk.country, []).append(row)  # type: ignore[arg-type]
+        self._rows_by_country = {c: np.array(r, dtype=np.int64) for c, r in self._rows_by_country.items()}
+        self.retrievers: dict[str, Retriever] = {
+            "bm25": LexicalRetriever(stored),
+            "dense": DenseRetriever(stored, self.embed_query),
+        }
+
+    @classmethod
+    def load(cls, index_dir: Path, settings: Settings | None = None, embedder: Embedder | None = None,
+             check_sources: bool = True) -> TipIndex:
+        settings = settings or Settings.load()
+        model = embedder.name if embedder is not None else settings.model
+        return cls(load_stored(index_dir, model=model, check_sources=check_sources), settings, embedder)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.stored.manifest["model"])
+        return self._embedder
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.stored.documents
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self.stored.chunks
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([text])[0]
+
+    def country_rows(self, countries: list[str]) -> np.ndarray:
+        """Chunk rows of the given countries (names matched case-insensitively)."""
+        known = {c.lower(): c for c in self._rows_by_country}
+        rows = []
+        for name in countries:
+            canonical = known.get(name.strip().lower())
+            if canonical is None:
+                found = self.countries.split(name)[0]
+                canonical = found[0] if found else None
+            if canonical is None:
+                raise UnknownCountryError(
+                    f"country {name!r} is not in this index; it holds: {', '.join(sorted(known.values()))}"
+                )
+            rows.append(self._rows_by_country[canonical])
+        return np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+
+    def route(self, query: str) -> list[str]:
+        """Corpus countries named in the query (empty when none, or when the corpus has one country)."""
+        if len(self._rows_by_country) < 2:
+            return []
+        return self.countries.split(query)[0]
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        countries: list[str] | None = None,
+        retrieval: str | None = None,
+        routing: bool | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        """Top-``k`` chunks for ``query``.
+
+        ``countries`` restricts the search; without it, a query naming corpus countries searches
+        only those (when routing is on). ``retrieval`` is 'hybrid', 'bm25' or 'dense'.
+        """
+        k = k or self.settings.top_k
+        retrieval = retrieval or self.settings.retrieval
+        routing = self.settings.country_routing if routing is None else routing
+        if not countries and routing:
+            countries = self.route(query)
+        rows = self.country_rows(countries) if countries else None
+        if retrieval in ("bm25", "dense"):
+            ranked = self.retrievers[retrieval].rank(query, k, rows, query_vector)
+            return [Hit(self.chunks[i], s, n, (retrieval,)) for n, (i, s) in enumerate(ranked, start=1)]
+        if retrieval != "hybrid":
+            raise ValueError(f"retrieval={retrieval!r} is not one of hybrid, bm25, dense")
+        if query_vector is None and "dense" in self.retrievers:
+            query_vector = self.embed_query(query)
+        depth = max(FUSION_DEPTH, k)
+        fused: dict[int, float] = {}
+        found_by: dict[int, list[str]] = {}
+        for name in ("dense", "bm25"):
+            for rank, (row, _score) in enumerate(self.retrievers[name].rank(query, depth, rows, query_vector), 1):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+                found_by.setdefault(row, []).append(name)
+        order = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+        return [Hit(self.chunks[r], fused[r], n, tuple(found_by[r])) for n, r in enumerate(order, start=1)]

@@ -1,0 +1,383 @@
+"""Build, persist and load an index directory that describes itself.
+
+Layout: ``DIR/manifest.json`` names the current generation folder ``DIR/gen-*`` holding the FAISS file,
+the chunk and document stores and the lexical index. A build writes a new generation, then swaps the
+manifest with an atomic rename, so a build that dies midway leaves the previous index untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from index.chunk import chunk_documents
+from index.embed import Embedder, make_embedder
+from index.lexical import Bm25Index
+from index.parse import LoadResult, load_paths
+from index.records import Chunk, Document, Section
+from index.settings import Settings
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+HNSW_EF_CONSTRUCTION = 80
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class IndexStoreError(RuntimeError):
+    """Base class for index problems; messages name the problem and the fix."""
+
+
+class IndexNotFoundError(IndexStoreError):
+    pass
+
+
+class IndexCorruptError(IndexStoreError):
+    pass
+
+
+class IndexMismatchError(IndexStoreError):
+    """The index was built with another model or from a corpus that has since changed."""
+
+
+class EmptyCorpusError(IndexStoreError):
+    """Nothing indexable was found in the given paths."""
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tip-assistant")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with: tip-assistant index build PATH ... --index {index_dir}"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts, reuse of unchanged documents' embeddings, skipped files, time."""
+
+    index_dir: Path
+    documents: int
+    chunks: int
+    embedded_documents: int
+    reused_documents: int
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+
+def _text_hash(doc: Document) -> str:
+    return hashlib.sha256(f"{doc.doc_id}\0{doc.text}".encode()).hexdigest()
+
+
+def _settings_key(settings: Settings) -> dict:
+    return {"chunker": settings.chunker, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+
+
+def build_index(
+    paths: list[Path],
+    index_dir: Path,
+    settings: Settings,
+    embedder: Embedder | None = None,
+    progress: ProgressCallback | None = None,
+    loaded: LoadResult | None = None,
+) -> BuildReport:
+    """Parse, chunk, embed and persist ``paths`` into ``index_dir`` atomically.
+
+    Documents whose text, model and chunk settings are unchanged since the previous build of this
+    directory keep their embeddings; only new or changed documents are embedded.
+    """
+    started = time.perf_counter()
+    loaded = loaded or load_paths([Path(p) for p in paths])
+    if not loaded.documents:
+        raise EmptyCorpusError(
+            "no report text found in " + ", ".join(str(p) for p in paths)
+            + (f" ({len(loaded.skipped)} file(s) skipped)" if loaded.skipped else "")
+        )
+    embedder = embedder or make_embedder(settings.model)
+    chunks = chunk_documents(loaded.documents, settings.chunker, settings.chunk_size, settings.chunk_overlap)
+    previous = _reusable_vectors(index_dir, settings, embedder.name)
+    vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
+    by_doc: dict[str, list[int]] = {}
+    for i, chunk in enumerate(chunks):
+        by_doc.setdefault(chunk.document, []).append(i)
+    to_embed: list[int] = []
+    reused = 0
+    for doc in loaded.documents:
+        rows = by_doc.get(doc.doc_id, [])
+        old = previous.get(_text_hash(doc))
+        if old is not None and len(old) == len(rows):
+            vectors[rows] = old
+            reused += 1
+        else:
+            to_embed.extend(rows)
+    embed_started = time.perf_counter()
+    if to_embed:
+        vectors[to_embed] = _encode_in_batches(embedder, [chunks[i].text for i in to_embed], settings, progress)
+    embed_seconds = time.perf_counter() - embed_started
+    write_index(index_dir, loaded, chunks, vectors, settings, embedder)
+    return BuildReport(
+        index_dir=index_dir,
+        documents=len(loaded.documents),
+        chunks=len(chunks),
+        embedded_documents=len(loaded.documents) - reused,
+        reused_documents=reused,
+        skipped=loaded.skipped,
+        seconds=time.perf_counter() - started,
+        embed_seconds=embed_seconds,
+    )
+
+
+def _encode_in_batches(
+    embedder: Embedder, texts: list[str], settings: Settings, progress: ProgressCallback | None
+) -> np.ndarray:
+    # Sorting by length keeps padding low inside each batch; results go back in input order.
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    step = max(settings.embed_batch_size * 4, 256)
+    for begin in range(0, len(order), step):
+        part = order[begin : begin + step]
+        out[part] = embedder.encode([texts[i] for i in part], batch_size=settings.embed_batch_size)
+        if progress:
+            progress(min(begin + step, len(order)), len(order))
+    return out
+
+
+def _reusable_vectors(index_dir: Path, settings: Settings, model: str) -> dict[str, np.ndarray]:
+    """Embeddings of the previous build's documents, by text hash, if model and chunking match."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest["model"] != model or manifest["chunking"] != _settings_key(settings):
+            return {}
+        generation = index_dir / manifest["generation"]
+        vectors = _vectors(_read_faiss(generation, manifest))
+    except (IndexStoreError, KeyError, OSError, ValueError):
+        return {}
+    out = {}
+    row = 0
+    for entry in manifest["documents"]:
+        out[entry["text_hash"]] = vectors[row : row + entry["chunks"]]
+        row += entry["chunks"]
+    return out
+
+
+def write_index(
+    index_dir: Path,
+    loaded: LoadResult,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    settings: Settings,
+    embedder: Embedder,
+) -> None:
+    """Write a new generation, then atomically point the manifest at it and drop older generations."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    generation = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    folder = index_dir / generation
+    folder.mkdir()
+    counts: dict[str, int] = {}
+    for chunk in chunks:
+        counts[chunk.document] = counts.get(chunk.document, 0) + 1
+    exact = len(chunks) <= settings.ann_threshold
+    faiss_index = _faiss_index(vectors, exact)
+    faiss.write_index(faiss_index, str(folder / "vectors.faiss"))
+    with open(folder / "chunks.jsonl", "w", encoding="utf-8") as out:
+        for chunk in chunks:
+            out.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    docs_payload = [dataclasses.asdict(doc) for doc in loaded.documents]
+    (folder / "documents.json").write_text(json.dumps(docs_payload, ensure_ascii=False), encoding="utf-8")
+    Bm25Index.build([c.text for c in chunks]).save(folder)
+    fingerprint = hashlib.sha256(
+        json.dumps([[_text_hash(d) for d in loaded.documents], _settings_key(settings)]).encode()
+    ).hexdigest()
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "package_version": package_version(),
+        "generation": generation,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "model": embedder.name,
+        "dimension": int(vectors.shape[1]),
+        "chunking": _settings_key(settings),
+        "faiss": "flat-ip" if exact else f"hnsw{HNSW_M}-ip",
+        "corpus_fingerprint": fingerprint,
+        "chunks": len(chunks),
+        "sources": loaded.files,
+        "documents": [
+            {
+                "doc_id": doc.doc_id,
+                "country": doc.country,
+                "tier": doc.tier,
+                "year": doc.year,
+                "source": doc.source,
+                "chunks": counts.get(doc.doc_id, 0),
+                "text_hash": _text_hash(doc),
+            }
+            for doc in loaded.documents
+        ],
+    }
+    for path in folder.iterdir():
+        _fsync(path)
+    tmp = index_dir / f".{MANIFEST}.{uuid.uuid4().hex[:8]}.tmp"
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, index_dir / MANIFEST)
+    for old in index_dir.glob("gen-*"):
+        if old.name != generation:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _faiss_index(vectors: np.ndarray, exact: bool):
+    import faiss
+
+    dimension = vectors.shape[1]
+    if exact:
+        index = faiss.IndexFlatIP(dimension)
+    else:
+        index = faiss.IndexHNSWFlat(dimension, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.add(vectors)
+    return index
+
+
+def read_manifest(index_dir: Path) -> dict:
+    path = Path(index_dir) / MANIFEST
+    if not path.is_file():
+        raise IndexNotFoundError(f"no index at {index_dir} (no {MANIFEST}); build one with: tip-assistant index build")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise IndexCorruptError(f"{path} is unreadable ({exc}); {rebuild_hint(index_dir)}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexCorruptError(f"{path} is not a format-{FORMAT_VERSION} manifest; {rebuild_hint(index_dir)}")
+    return manifest
+
+
+def _read_faiss(generation: Path, manifest: dict):
+    """The FAISS index, checked against the manifest's count and dimension."""
+    import faiss
+
+    path = generation / "vectors.faiss"
+    try:
+        index = faiss.read_index(str(path))
+    except RuntimeError as exc:
+        raise IndexCorruptError(f"FAISS file {path} is missing or corrupt; {rebuild_hint(generation.parent)}") from exc
+    if index.ntotal != manifest["chunks"] or index.d != manifest["dimension"]:
+        raise IndexCorruptError(
+            f"FAISS file {path} holds {index.ntotal} vectors of dimension {index.d}, the manifest says "
+            f"{manifest['chunks']} of dimension {manifest['dimension']}; {rebuild_hint(generation.parent)}"
+        )
+    if hasattr(index, "hnsw"):
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    return index
+
+
+def _vectors(index) -> np.ndarray:
+    return index.reconstruct_n(0, index.ntotal) if index.ntotal else np.zeros((0, index.d), np.float32)
+
+
+@dataclass
+class StoredIndex:
+    """Everything read from an index directory."""
+
+    index_dir: Path
+    manifest: dict
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    faiss_index: object
+    lexical: Bm25Index
+
+
+def load_stored(index_dir: Path, model: str | None = None, check_sources: bool = True) -> StoredIndex:
+    """Read and cross-check an index directory.
+
+    Raises IndexNotFoundError, IndexCorruptError, or IndexMismatchError (another model than ``model``,
+    or source files changed since the build) with a message that names the difference and the fix.
+    """
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if model is not None and manifest.get("model") != model:
+        raise IndexMismatchError(
+            f"index {index_dir} was built with model {manifest.get('model')!r} but settings ask for {model!r}; "
+            f"use --model {manifest.get('model')} or {rebuild_hint(index_dir)}"
+        )
+    if check_sources:
+        changed = changed_sources(manifest)
+        if changed:
+            raise IndexMismatchError(
+                f"the corpus changed since index {index_dir} was built: {', '.join(changed[:5])}"
+                + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+                + f"; {rebuild_hint(index_dir)} (only changed documents are re-embedded)"
+            )
+    generation = index_dir / str(manifest.get("generation", ""))
+    if not generation.is_dir():
+        raise IndexCorruptError(f"index data folder {generation} is missing; {rebuild_hint(index_dir)}")
+    faiss_index = _read_faiss(generation, manifest)
+    vectors = _vectors(faiss_index)
+    try:
+        chunks = [_chunk_from(json.loads(line)) for line in
+                  (generation / "chunks.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        documents = {d["doc_id"]: _document_from(d) for d in
+                     json.loads((generation / "documents.json").read_text(encoding="utf-8"))}
+        lexical = Bm25Index.load(generation)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(f"index {index_dir} is damaged ({exc}); {rebuild_hint(index_dir)}") from exc
+    if len(chunks) != len(vectors) or lexical.size != len(chunks):
+        raise IndexCorruptError(
+            f"index {index_dir} disagrees with itself: {len(chunks)} chunks in the store, {len(vectors)} vectors "
+            f"in the FAISS file, {lexical.size} in the lexical index; {rebuild_hint(index_dir)}"
+        )
+    for chunk in chunks:
+        doc = documents.get(chunk.document)
+        if doc is None or doc.text[chunk.start : chunk.end] != chunk.text:
+            raise IndexCorruptError(
+                f"chunk {chunk.chunk_id} does not match its document text; {rebuild_hint(index_dir)}"
+            )
+    return StoredIndex(index_dir, manifest, documents, chunks, vectors, faiss_index, lexical)
+
+
+def changed_sources(manifest: dict) -> list[str]:
+    """Source files whose bytes differ from when the index was built (missing files are not counted)."""
+    changed = []
+    for path, digest in manifest.get("sources", {}).items():
+        try:
+            data = Path(path).read_bytes()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() != digest:
+            changed.append(path)
+    return changed
+
+
+def _chunk_from(data: dict) -> Chunk:
+    return Chunk(**data)
+
+
+def _document_from(data: dict) -> Document:
+    data = dict(data)
+    data["sections"] = tuple(Section(**s) for s in data["sections"])
+    data["pages"] = tuple(tuple(p) for p in data.get("pages", ()))
+    return Document(**data)

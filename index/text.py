@@ -1,0 +1,115 @@
+"""Sentence and clause spans, word tokens: the text primitives shared by chunking, search and answering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREVIATIONS = {
+    "u.s", "u.k", "u.n", "e.g", "i.e", "etc", "no", "nos", "mr", "mrs", "ms", "dr", "st", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "dept", "govt", "approx",
+    "vs", "art", "para", "inc", "ltd", "co", "corp", "jr", "sr", "gen", "col", "lt", "fig", "p", "pp",
+}
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_WORD = re.compile(r"\S+")
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "tell", "give", "list", "please", "report", "say", "says", "said", "does", "do", "did", "many", "much"]
+)
+
+
+def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of non-blank paragraphs (separated by blank lines) within ``text[start:end]``."""
+    end = len(text) if end is None else end
+    spans = []
+    cursor = start
+    for match in _PARAGRAPH_BREAK.finditer(text, start, end):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[1] > s[0]]
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans within ``text[start:end]``; paragraph breaks always end a sentence."""
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in paragraph_spans(text, start, end):
+        cursor = p_start
+        for match in _SENTENCE_END.finditer(text, p_start, p_end):
+            if _is_abbreviation(text, cursor, match.start()):
+                continue
+            spans.append(_strip_span(text, cursor, match.end()))
+            cursor = match.end()
+        spans.append(_strip_span(text, cursor, p_end))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _is_abbreviation(text: str, sentence_start: int, period: int) -> bool:
+    if text[period] != ".":
+        return False
+    word_start = period
+    while word_start > sentence_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:period].lower().lstrip("(\"'“")
+    # Single letters are initials ("J. Smith"); dotted words are abbreviations ("U.S.").
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or ("." in word and len(word) <= 6)
+
+
+def clause_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Split a span longer than ``max_chars`` at semicolons; shorter spans come back whole."""
+    if end - start <= max_chars:
+        return [(start, end)]
+    spans = []
+    cursor = start
+    for match in re.finditer(r";\s+", text[start:end]):
+        cut = start + match.start() + 1
+        spans.append(_strip_span(text, cursor, cut))
+        cursor = start + match.end()
+    spans.append(_strip_span(text, cursor, end))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def unit_spans(text: str, start: int, end: int, max_chars: int = 600) -> list[tuple[int, int]]:
+    """Sentences, with overlong semicolon-joined sentences split into their clauses."""
+    units = []
+    for s_start, s_end in sentence_spans(text, start, end):
+        units.extend(clause_spans(text, s_start, s_end, max_chars))
+    return units
+
+
+def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    end = len(text) if end is None else end
+    for match in _WORD.finditer(text, start, end):
+        yield match.start(), match.end()
+
+
+def word_count(text: str) -> int:
+    return sum(1 for _ in _WORD.finditer(text))
+
+
+def stem(token: str) -> str:
+    """A light suffix stemmer: enough to match inspector/inspectors, trafficked/trafficking."""
+    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
+            token = token[: -len(suffix)] + replacement
+            break
+    if token.endswith("'s") or token.endswith("’s"):
+        token = token[:-2]
+    return token
+
+
+def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Lower-cased, stemmed word tokens for lexical matching."""
+    found = _TOKEN.findall(text.lower().replace("’", "'"))
+    return [stem(t) for t in found if keep_stopwords or t not in STOPWORDS]

@@ -1,0 +1,121 @@
+"""The gold question sets are well-formed and every evidence quote is verbatim in its corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eval.metrics import all_facts, contains_fact, fold
+
+GOLD_DIR = Path(__file__).resolve().parent.parent / "eval" / "gold"
+# file name -> (id prefix, minimum number of items)
+GOLD_FILES = {"seed.jsonl": ("seed", 50), "factbook.jsonl": ("fb", 60)}
+REQUIRED = {"id": str, "question": str, "answer": str, "facts": list, "evidence": list, "answerable": bool}
+OPTIONAL = {"history": list}
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    lines = (GOLD_DIR / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def seed_text(seed_path: Path) -> str:
+    return fold(seed_path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def factbook_texts(seed_text: str, factbook_dir: Path) -> list[str]:
+    files = sorted(factbook_dir.glob("*.txt"))
+    assert len(files) == 50, f"expected 50 factbook files in {factbook_dir}, found {len(files)}"
+    return [seed_text] + [fold(f.read_text(encoding="utf-8")) for f in files]
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_FILES))
+def test_every_line_is_a_json_object(name: str) -> None:
+    for number, line in enumerate((GOLD_DIR / name).read_text(encoding="utf-8").splitlines(), start=1):
+        assert line.strip(), f"{name}:{number} is blank"
+        assert isinstance(json.loads(line), dict), f"{name}:{number} is not a JSON object"
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_FILES))
+def test_schema(name: str) -> None:
+    for item in load(name):
+        where = f"{name} {item.get('id')}"
+        missing = REQUIRED.keys() - item.keys()
+        assert not missing, f"{where}: missing {sorted(missing)}"
+        unknown = item.keys() - REQUIRED.keys() - OPTIONAL.keys()
+        assert not unknown, f"{where}: unknown keys {sorted(unknown)}"
+        for key, kind in {**REQUIRED, **OPTIONAL}.items():
+            if key in item:
+                assert isinstance(item[key], kind), f"{where}: {key} is not {kind.__name__}"
+        assert item["question"].strip() and item["answer"].strip(), f"{where}: empty question or answer"
+        for turn in item.get("history", []):
+            assert isinstance(turn, str) and turn.strip(), f"{where}: bad history entry {turn!r}"
+        for fact in item["facts"]:
+            assert isinstance(fact, list) and fact, f"{where}: a fact must be a non-empty list"
+            assert all(isinstance(alt, str) and alt.strip() for alt in fact), f"{where}: bad fact {fact!r}"
+        assert all(isinstance(q, str) and q.strip() for q in item["evidence"]), f"{where}: bad evidence"
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_FILES))
+def test_ids_unique_and_well_formed(name: str) -> None:
+    prefix, _ = GOLD_FILES[name]
+    ids = [item["id"] for item in load(name)]
+    assert len(ids) == len(set(ids)), f"{name}: duplicate ids"
+    for item_id in ids:
+        assert re.fullmatch(rf"{prefix}-\d{{3}}", item_id), f"{name}: bad id {item_id!r}"
+    questions = [fold(" | ".join([*item.get("history", []), item["question"]])) for item in load(name)]
+    assert len(questions) == len(set(questions)), f"{name}: duplicate questions"
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_FILES))
+def test_answerable_items_have_facts_and_evidence(name: str) -> None:
+    for item in load(name):
+        if item["answerable"]:
+            assert item["facts"] and item["evidence"], f"{item['id']}: answerable needs facts and evidence"
+        else:
+            assert not item["facts"] and not item["evidence"], (
+                f"{item['id']}: unanswerable has facts or evidence"
+            )
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_FILES))
+def test_facts_are_in_reference_answer_and_evidence(name: str) -> None:
+    """Facts are words of the supporting sentences, and the reference answer states all of them."""
+    for item in load(name):
+        if not item["answerable"]:
+            continue
+        assert all_facts(item["answer"], item["facts"]), f"{item['id']}: reference answer misses a fact"
+        evidence = " \n ".join(item["evidence"])
+        for fact in item["facts"]:
+            assert contains_fact(evidence, fact), f"{item['id']}: fact {fact} not in its evidence"
+
+
+@pytest.mark.parametrize("name", sorted(GOLD_FILES))
+def test_counts(name: str) -> None:
+    _, minimum = GOLD_FILES[name]
+    items = load(name)
+    assert len(items) >= minimum
+    unanswerable = sum(not item["answerable"] for item in items)
+    assert 0.10 <= unanswerable / len(items) <= 0.25, f"{name}: {unanswerable} unanswerable of {len(items)}"
+    assert sum(bool(item.get("history")) for item in items) >= 3, f"{name}: too few multi-turn items"
+
+
+def test_seed_evidence_is_verbatim(seed_text: str) -> None:
+    for item in load("seed.jsonl"):
+        for quote in item["evidence"]:
+            assert fold(quote) in seed_text, f"{item['id']}: evidence not in the seed report: {quote[:80]!r}"
+
+
+def test_factbook_evidence_is_verbatim(factbook_texts: list[str]) -> None:
+    for item in load("factbook.jsonl"):
+        for quote in item["evidence"]:
+            folded = fold(quote)
+            assert any(folded in text for text in factbook_texts), (
+                f"{item['id']}: evidence not in the seed or factbook corpus: {quote[:80]!r}"
+            )
