@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from index.records import Document, Section
 
@@ -98,7 +100,7 @@ def _reason(exc: Exception) -> str:
 
 
 def _with_id(doc: Document, doc_id: str) -> Document:
-    return Document(doc_id, doc.source, doc.country, doc.tier, doc.year, doc.source_line, doc.text, doc.sections, doc.pages)
+    return dataclasses.replace(doc, doc_id=doc_id)
 
 
 def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
@@ -159,9 +161,11 @@ def _pdf_pages(data: bytes) -> list[str]:
 
 
 class _TextExtractor(HTMLParser):
-    _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "ul", "ol",
-               "table", "header", "footer", "blockquote", "title"}
-    _SKIP = {"script", "style", "noscript", "template", "head"}
+    _BLOCKS: ClassVar[set[str]] = {
+        "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "ul", "ol",
+        "table", "header", "footer", "blockquote", "title",
+    }
+    _SKIP: ClassVar[set[str]] = {"script", "style", "noscript", "template", "head"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

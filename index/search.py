@@ -26,8 +26,9 @@ class Retriever(Protocol):
 
     name: str
 
-    def rank(self, query: str, k: int, rows: np.ndarray | None, query_vector: np.ndarray | None) -> list[tuple[int, float]]:
-        ...
+    def rank(
+        self, query: str, k: int, rows: np.ndarray | None, query_vector: np.ndarray | None
+    ) -> list[tuple[int, float]]: ...
 
 
 class LexicalRetriever:
