@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from index.countries import CountryMatcher
 from index.text import tokens
 
-# A follow-up this short ("and the prosecutions?") borrows the previous question's topic for retrieval.
-SHORT_FOLLOW_UP_TOKENS = 3
+# A follow-up with this few content words ("and then?") borrows the previous question's topic for retrieval.
+SHORT_FOLLOW_UP_TOKENS = 0
 
 
 @dataclass
@@ -27,9 +27,19 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
     ``history`` holds earlier user questions (and optionally answers), oldest first. With a one-country
     corpus and no country anywhere, that country is implied.
     """
-    inside, outside = matcher.split(question)
+    mentions = matcher.mentions(question)
+    inside = [c for c, _ in mentions if c in matcher.corpus]
+    outside = [c for c, _ in mentions if c not in matcher.corpus]
     query = question
     from_history = False
+    if mentions and not any(named for _, named in mentions) and history:
+        # "Vietnamese workers" in a follow-up about Serbia: Serbia stays in scope, Vietnam joins it.
+        for turn in reversed(history):
+            earlier = [c for c in matcher.find(turn) if c in matcher.corpus]
+            if earlier:
+                inside = list(dict.fromkeys(earlier + inside))
+                from_history = True
+                break
     if not inside and not outside:
         for turn in reversed(history):
             inside, outside = matcher.split(turn)

@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.conversation import resolve
-from assistant.extractive import ExtractiveAnswerer, ScoredUnit, summary_span, tier_quote_span
+from assistant.conversation import Resolved, resolve
+from assistant.extractive import (
+    RECOMMENDATION_NOISE,
+    TIER_NOISE,
+    ExtractiveAnswerer,
+    ScoredUnit,
+    aspect_of,
+    summary_span,
+    tier_clause,
+    tier_unit_span,
+)
 from assistant.paths import bundled_corpus, default_index_dir
 from assistant.question import Question, analyse
 from assistant.records import Citation, Reply
+from index.chunk import is_list_section
 from index.embed import Embedder
-from index.records import Document
+from index.records import Document, Hit
 from index.search import TipIndex
 from index.settings import Settings
-from index.store import IndexMismatchError, IndexNotFoundError, build_index, read_manifest
+from index.store import IndexCorruptError, IndexMismatchError, IndexNotFoundError, build_index, read_manifest
+from index.text import tokens
 
 INJECTION_REPLY = (
     "I only answer questions about the report, from its text; I can't follow instructions to change "
     "how I answer or what the report says."
 )
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+# Words about a placement that a tier answer already covers ("Why did it stay there?", "its current tier").
+_PLACEMENT = frozenset(tokens(
+    "keep kept stay stayed remain remained top bottom move moved current currently latest place status level "
+    "position standing where now still", keep_stopwords=True))
+_MOVES = frozenset(tokens("downgraded upgraded dropped raised lowered", keep_stopwords=True))
+_WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
+_ANAPHORA = re.compile(r"\b(it|its|there|that|this|those|these|them|they|their|same|one|ones)\b", re.I)
 
 
 class _Citations:
@@ -35,30 +57,36 @@ class _Citations:
             if citation.document == document and citation.start == start and citation.end == end:
                 return citation.n
         doc = self.documents[document]
-        citation = Citation(
-            n=len(self.items) + 1,
-            document=document,
-            country=doc.country,
-            tier=doc.tier,
-            section=doc.section_at(start),
-            quote=doc.text[start:end],
-            start=start,
-            end=end,
-            score=score,
-            year=doc.year,
-            page=doc.page_at(start),
-        )
-        self.items.append(citation)
-        return citation.n
+        self.items.append(Citation(
+            n=len(self.items) + 1, document=document, country=doc.country, tier=doc.tier,
+            section=doc.section_at(start), quote=doc.text[start:end], start=start, end=end, score=score,
+            year=doc.year, page=doc.page_at(start),
+        ))
+        return self.items[-1].n
+
+
+@dataclass
+class _Turn:
+    """One question being answered: what it asks, about which countries, with what context."""
+
+    parsed: Question
+    countries: list[str]
+    missing: list[str]
+    query: str  # text to retrieve with (acronyms expanded)
+    context: str  # text whose terms a supporting sentence should share
+    timings: dict[str, float]
+    hits: list[Hit] = field(default_factory=list)
+    scored: list[ScoredUnit] = field(default_factory=list)
 
 
 class Assistant:
-    """Question answering over one loaded index. Construct with ``Assistant.load``."""
+    """Question answering over one loaded index. Construct with ``Assistant.load``; safe to share between threads."""
 
     def __init__(self, index: TipIndex, settings: Settings) -> None:
         self.index = index
         self.settings = settings
         self.extractive = ExtractiveAnswerer(index)
+        self._lock = threading.Lock()
         self._by_country: dict[str, Document] = {}
         for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
             self._by_country.setdefault(doc.country, doc)
@@ -75,13 +103,14 @@ class Assistant:
         settings = settings or Settings.load()
         if index_dir is None and settings.index_dir is None:
             index_dir = default_index_dir(settings)
+            index = None
             try:
                 manifest = read_manifest(index_dir)
-                stale = manifest.get("sources", {}) and str(bundled_corpus().resolve()) not in manifest["sources"]
-                index = None if stale else TipIndex.load(index_dir, settings, embedder)
-            except (IndexNotFoundError, IndexMismatchError):
+                if str(bundled_corpus().resolve()) in manifest.get("sources", {}):
+                    index = TipIndex.load(index_dir, settings, embedder)
+            except (IndexNotFoundError, IndexMismatchError, IndexCorruptError):
                 index = None
-            if index is None:
+            if index is None:  # first use, an upgrade changed the report or format, or damage
                 build_index([bundled_corpus()], index_dir, settings, embedder=embedder, progress=progress)
                 index = TipIndex.load(index_dir, settings, embedder)
         else:
@@ -92,6 +121,19 @@ class Assistant:
     def countries(self) -> list[str]:
         return sorted(self._by_country)
 
+    def describe(self) -> dict:
+        """What is loaded: index folder, model, countries, counts."""
+        manifest = self.index.stored.manifest
+        return {"index_dir": str(self.index.stored.index_dir), "model": manifest["model"],
+                "countries": self.countries, "documents": len(self.index.documents),
+                "chunks": len(self.index.chunks), "created": manifest["created"]}
+
+    def warm_up(self) -> None:
+        """Load the embedding model now rather than on the first question."""
+        self.index.embed_query("warm up")
+
+    # The public question-answering entry points
+
     def ask(self, question: str, history: list[str] | None = None, countries: list[str] | None = None) -> Reply:
         """Answer ``question``; ``history`` is the earlier user questions (optionally answers), oldest first.
 
@@ -99,145 +141,283 @@ class Assistant:
         question with nothing to ask; never returns an error as text.
         """
         started = time.perf_counter()
-        timings: dict[str, float] = {}
+        turn = self._understand(question, history, countries)
+        reply = self._dispatch(turn)
+        reply.notes = turn.parsed.notes + reply.notes
+        reply.countries = turn.countries
+        reply.hits = reply.hits or turn.hits
+        reply.timings = {**turn.timings, "total_ms": _ms(started)}
+        return reply
+
+    def retrieve(self, question: str, history: list[str] | None = None, k: int = 10) -> list[Hit]:
+        """The passages retrieval finds for a question in its conversation (as ask() routes it)."""
+        turn = self._understand(question, history, None)
+        routed = turn.countries if self.settings.country_routing else None
+        return self.index.search(turn.query, k=k, countries=routed or None, routing=False)
+
+    # Understanding
+
+    def _understand(self, question: str, history: list[str] | None, countries: list[str] | None) -> _Turn:
+        started = time.perf_counter()
         parsed = analyse(question, self.settings.max_question_chars)
         history = [h for h in (history or []) if isinstance(h, str) and h.strip()]
         single = self.countries[0] if len(self._by_country) == 1 else None
-        resolved = resolve(parsed.text, history, self.index.countries, single)
+        resolved: Resolved = resolve(parsed.text, history, self.index.countries, single)
         if countries:
-            resolved.countries = [self.index.countries.split(c)[0][0] if self.index.countries.split(c)[0] else c
-                                  for c in countries]
+            resolved.countries = [self._canonical_country(c) for c in countries]
             resolved.missing = []
-        timings["understand_ms"] = _ms(started)
-        reply = self._dispatch(parsed, resolved.countries, resolved.missing, resolved.query, timings)
-        reply.notes = parsed.notes + reply.notes
-        reply.countries = resolved.countries
-        reply.timings = {**timings, "total_ms": _ms(started)}
-        return reply
+        context = parsed.text
+        own_terms = self.extractive.content_terms(parsed.text, resolved.countries, RECOMMENDATION_NOISE)
+        if history and self._leans_on_history(parsed, own_terms):
+            context = f"{history[-1]} {parsed.text}"
+            if self._has_no_intent(parsed):
+                # "Why did it stay there?" after a tier question asks about the tier.
+                inherited = analyse(context, self.settings.max_question_chars * 2)
+                parsed.about_tier = inherited.about_tier
+                parsed.tier_named = parsed.tier_named or inherited.tier_named
+                parsed.recommendation = inherited.recommendation
+        query = self.index.expand_query(resolved.query if context == parsed.text else context)
+        timings = {"understand_ms": _ms(started)}
+        return _Turn(parsed, resolved.countries, resolved.missing, query, self.index.expand_query(context), timings)
 
-    def _dispatch(self, parsed: Question, countries: list[str], missing: list[str], query: str,
-                  timings: dict[str, float]) -> Reply:
+    def _canonical_country(self, name: str) -> str:
+        found = self.index.countries.split(name)[0]
+        return found[0] if found else name
+
+    @staticmethod
+    def _leans_on_history(parsed: Question, own_terms: list[str]) -> bool:
+        """A follow-up whose topic is in the previous question: few own words, or "it"/"that"/"there"."""
+        return len(own_terms) <= 1 or (bool(_ANAPHORA.search(parsed.text)) and len(own_terms) <= 2)
+
+    @staticmethod
+    def _has_no_intent(parsed: Question) -> bool:
+        return not (parsed.about_tier or parsed.recommendation or parsed.wants_list or parsed.count
+                    or parsed.across_countries or parsed.compare)
+
+    # Routing a question to the right kind of answer
+
+    def _tier_extra(self, turn: _Turn) -> list[str]:
+        """What a tier question asks beyond the placement itself ("waiver", "downgraded")."""
+        noise = TIER_NOISE | _PLACEMENT | frozenset(tokens("countries governments nations which list name all", True))
+        return [t for t in self.extractive.content_terms(turn.context, turn.countries)
+                if t not in noise and not _YEAR.fullmatch(t)]
+
+    def _dispatch(self, turn: _Turn) -> Reply:
+        parsed = turn.parsed
         if parsed.injection:
             return Reply(parsed.text, INJECTION_REPLY, [], refused=True)
-        if missing and not countries:
-            names = " or ".join(missing)
-            covered = self.countries
-            listing = ", ".join(covered) if len(covered) <= 8 else f"{len(covered)} countries"
-            return Reply(parsed.text, f"The report does not cover {names}. This index holds {listing}.", [],
-                         refused=True)
-        if parsed.about_tier and (parsed.across_countries or (not countries and parsed.tier_named)):
-            return self._tier_listing(parsed)
-        if parsed.compare and len(countries) >= 2:
-            return self._compare(parsed, countries, missing, query, timings)
-        if parsed.about_tier and countries and not parsed.wants_list:
-            return self._tier_answer(parsed, countries, missing)
-        return self._extract(parsed, countries, missing, query, timings)
+        extra = self._tier_extra(turn) if parsed.about_tier else []
+        if parsed.about_tier and (parsed.across_countries or (not turn.countries and parsed.tier_named
+                                                               and not turn.missing)):
+            listing = self._tier_listing(parsed, extra)
+            if listing is not None:
+                return listing
+        if turn.missing and not turn.countries:
+            if parsed.about_tier:
+                return self._not_covered(parsed, turn.missing)
+            # Not a narrative of its own, but other narratives may speak of it ("victims from Nigeria").
+            reply = self._extract(turn, must_mention=turn.missing)
+            if reply.refused:
+                return self._not_covered(parsed, turn.missing)
+            reply.notes.append(f"The report has no narrative on {' or '.join(turn.missing)}; "
+                               "this comes from other countries' narratives that mention it.")
+            return reply
+        if parsed.compare and len(turn.countries) >= 2:
+            return self._compare(turn)
+        if parsed.about_tier and turn.countries and not parsed.recommendation and set(extra) <= _MOVES:
+            return self._tier_answer(turn)
+        return self._extract(turn)
 
-    # Structured answers from parsed metadata, each citing the sentence that states the tier.
+    def _not_covered(self, parsed: Question, missing: list[str]) -> Reply:
+        covered = self.countries
+        listing = ", ".join(covered) if len(covered) <= 8 else f"{len(covered)} countries"
+        text = f"The report does not cover {' or '.join(missing)}. The loaded report covers {listing}."
+        return Reply(parsed.text, text, [], refused=True)
 
-    def _tier_answer(self, parsed: Question, countries: list[str], missing: list[str]) -> Reply:
+    # Structured answers from parsed metadata, each citing the sentence that states the tier
+
+    def _tier_answer(self, turn: _Turn) -> Reply:
+        parsed = turn.parsed
         cites = _Citations(self.index.documents)
         lines = []
-        for country in countries:
+        asked_years = {int(y) for y in _YEAR.findall(parsed.text)}
+        for country in turn.countries:
             doc = self._by_country[country]
             if not doc.tier:
                 lines.append(f"The report does not state a tier for {country}.")
                 continue
-            n = cites.add(doc.doc_id, *tier_quote_span(doc), score=1.0)
+            other_years = {y for y in asked_years if doc.year and y not in (doc.year, doc.year - 1)}
+            if other_years:
+                lines.append(f"The loaded report is the {doc.year} edition; it does not give {country}'s tier "
+                             f"for {', '.join(str(y) for y in sorted(other_years))}.")
+                continue
+            span = tier_unit_span(doc)
+            n = cites.add(doc.doc_id, *span, score=1.0)
+            stated = doc.text[span[0] : span[1]] if _WHY.search(parsed.text) else tier_clause(doc, span)
             year = f" in the {doc.year} report" if doc.year else ""
             if parsed.tier_named and parsed.tier_named != doc.tier:
-                lines.append(f"No: {country} is on {doc.tier}, not {parsed.tier_named}{year} [{n}].")
+                verdict = f"No: {country} is on {doc.tier}, not {parsed.tier_named}{year}"
             elif parsed.tier_named:
-                lines.append(f"Yes: {country} is on {doc.tier}{year} [{n}].")
+                verdict = f"Yes: {country} is on {doc.tier}{year}"
             else:
-                lines.append(f"{country} is on {doc.tier}{year} [{n}].")
-        lines += [f"The report does not cover {m}." for m in missing]
-        return Reply(parsed.text, " ".join(lines), cites.items, refused=not cites.items)
+                verdict = f"{country} is on {doc.tier}{year}"
+            lines.append(f"{verdict}: “{stated}” [{n}].")
+            if _WHY.search(parsed.text):
+                reason = self._reason(turn, doc, span)
+                if reason is not None:
+                    m = cites.add(reason.unit.document, reason.unit.start, reason.unit.end, reason.score)
+                    lines.append(f"{reason.unit.text} [{m}]")
+        lines += [f"The report does not cover {m}." for m in turn.missing]
+        return Reply(parsed.text, "\n\n".join(lines), cites.items, refused=not cites.items)
 
-    def _tier_listing(self, parsed: Question) -> Reply:
-        tier = parsed.tier_named
+    def _reason(self, turn: _Turn, doc: Document, tier_span: tuple[int, int]) -> ScoredUnit | None:
+        """The summary sentence that best explains a placement, other than the one stating it."""
+        units = [u for u in self.extractive.section_units([doc.country], lambda title: title == doc.sections[0].title)
+                 if (u.start, u.end) != tier_span]
+        if not units:
+            return None
+        query_vector = self.index.embed_query(turn.query)
+        with self._lock:
+            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, [doc.country])
+        return scored[0] if scored and scored[0].score >= self.settings.refusal_threshold else None
+
+    def _tier_listing(self, parsed: Question, extra: list[str]) -> Reply | None:
+        """Countries by tier from metadata; with ``extra`` terms ("downgraded"), only countries whose tier
+        sentence has them. None when no tier sentence has them: the question is not about placements."""
         docs = [self._by_country[c] for c in self.countries]
+        if extra:
+            docs = [d for d in docs if set(extra) <= set(tokens(d.text[slice(*tier_unit_span(d))]))]
+            if not docs:
+                return None
         cites = _Citations(self.index.documents)
+        tier = parsed.tier_named
         if tier:
             chosen = [d for d in docs if d.tier == tier]
             if not chosen:
-                text = f"No country in this index is on {tier}."
-                return Reply(parsed.text, text, [], refused=False)
-            named = ", ".join(f"{d.country} [{cites.add(d.doc_id, *tier_quote_span(d), score=1.0)}]" for d in chosen)
-            count = f"{len(chosen)} of the {len(docs)} countries in this index are" if len(chosen) > 1 else \
-                f"1 of the {len(docs)} countries in this index is"
-            return Reply(parsed.text, f"{count} on {tier}: {named}.", cites.items, refused=False)
+                what = f"{' '.join(extra)} … " if extra else ""
+                return Reply(parsed.text, f"No country in the loaded report is {what}on {tier}.", [], refused=False)
+            named = ", ".join(f"{d.country} [{cites.add(d.doc_id, *tier_unit_span(d), 1.0)}]" for d in chosen)
+            verb = "countries are" if len(chosen) > 1 else "country is"
+            text = f"{len(chosen)} of the {len(docs)} {'countries' if len(docs) > 1 else 'country'} in the loaded " \
+                   f"report {verb.split()[1]} on {tier}: {named}."
+            return Reply(parsed.text, text, cites.items, refused=False)
         groups: dict[str, list[str]] = {}
         for d in docs:
             if d.tier:
-                groups.setdefault(d.tier, []).append(f"{d.country} [{cites.add(d.doc_id, *tier_quote_span(d), 1.0)}]")
-        lines = [f"- {t} ({len(groups[t])}): {', '.join(groups[t])}" for t in sorted(groups)]
-        return Reply(parsed.text, "Tier placements in this index:\n" + "\n".join(lines), cites.items, refused=False)
+                groups.setdefault(d.tier, []).append(f"{d.country} [{cites.add(d.doc_id, *tier_unit_span(d), 1.0)}]")
+        lines = [f"- **{t}** ({len(groups[t])}): {', '.join(groups[t])}" for t in sorted(groups)]
+        return Reply(parsed.text, "Tier placements in the loaded report:\n" + "\n".join(lines), cites.items,
+                     refused=False)
 
-    def _compare(self, parsed: Question, countries: list[str], missing: list[str], query: str,
-                 timings: dict[str, float]) -> Reply:
+    def _compare(self, turn: _Turn) -> Reply:
+        parsed = turn.parsed
         cites = _Citations(self.index.documents)
-        topical = self.extractive.content_terms(parsed, countries)
-        topical = [t for t in topical if t not in {"compar", "comparison", "differ", "difference", "versu", "vs"}]
+        noise = {"compar", "comparison", "differ", "versus", "vs", "both", "each"}
+        topical = [t for t in self.extractive.content_terms(turn.context, turn.countries) if t not in noise]
         lines = []
-        for country in countries:
+        for country in turn.countries:
             doc = self._by_country[country]
             parts = []
             if doc.tier:
-                parts.append(f"{doc.tier} [{cites.add(doc.doc_id, *tier_quote_span(doc), 1.0)}]")
-            if topical:
-                chosen = self._best_units(parsed, [country], query, timings, limit=1)
-                parts += [f"{self.extractive.answer_text(parsed, s.unit, [country])} "
+                span = tier_unit_span(doc)
+                parts.append(f"{doc.tier} — “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span, 1.0)}]")
+            if topical and not parsed.about_tier:
+                sub = _Turn(parsed, [country], [], turn.query, turn.context, turn.timings)
+                chosen = self._best_units(sub, limit=1)
+                parts += [f"{self.extractive.answer_text(s, parsed)} "
                           f"[{cites.add(s.unit.document, s.unit.start, s.unit.end, s.score)}]" for s in chosen]
-            else:
+            elif not topical:
                 span = summary_span(doc)
                 if span:
                     parts.append(f"{doc.text[span[0]:span[1]]} [{cites.add(doc.doc_id, *span, 1.0)}]")
             lines.append(f"- **{country}**: " + " ".join(parts))
-        lines += [f"- The report does not cover {m}." for m in missing]
+        lines += [f"- The report does not cover {m}." for m in turn.missing]
         return Reply(parsed.text, "\n".join(lines), cites.items, refused=False)
 
-    # Extractive answers from retrieved passages.
+    # Extractive answers from retrieved passages
 
-    def _best_units(self, parsed: Question, countries: list[str], query: str, timings: dict[str, float],
-                    limit: int) -> list[ScoredUnit]:
+    def _best_units(self, turn: _Turn, limit: int, must_mention: list[str] | None = None) -> list[ScoredUnit]:
         started = time.perf_counter()
-        query_vector = self.index.embed_query(query)
-        timings["embed_ms"] = timings.get("embed_ms", 0.0) + _ms(started)
+        query_vector = self.index.embed_query(turn.query)
+        turn.timings["embed_ms"] = turn.timings.get("embed_ms", 0.0) + _ms(started)
         started = time.perf_counter()
-        hits = self.index.search(query, countries=countries or None, query_vector=query_vector, routing=False)
-        timings["retrieve_ms"] = timings.get("retrieve_ms", 0.0) + _ms(started)
+        routed = turn.countries if self.settings.country_routing else None
+        hits = self.index.search(turn.query, countries=routed or None, query_vector=query_vector, routing=False)
+        turn.hits = hits
+        turn.timings["retrieve_ms"] = turn.timings.get("retrieve_ms", 0.0) + _ms(started)
         started = time.perf_counter()
-        self._last_hits = hits
-        scored = self.extractive.score(parsed, query_vector, self.extractive.units(hits), countries)
-        chosen = self.extractive.select(parsed, scored, self.settings.refusal_threshold, limit)
-        self._last_scored = scored
-        timings["select_ms"] = timings.get("select_ms", 0.0) + _ms(started)
+        units = self.extractive.units(hits)
+        if must_mention:
+            units = [u for u in units if self.index.countries.find(u.text) and
+                     set(self.index.countries.find(u.text)) & set(must_mention)]
+        with self._lock:  # the sentence-vector cache is shared
+            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
+        turn.scored = scored
+        chosen = self.extractive.select(turn.parsed, scored, self.settings.refusal_threshold, limit,
+                                        turn.countries)
+        turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
         return chosen
 
-    def _extract(self, parsed: Question, countries: list[str], missing: list[str], query: str,
-                 timings: dict[str, float]) -> Reply:
-        chosen = self._best_units(parsed, countries, query, timings, self.settings.max_citations)
-        hits = self._last_hits
+    def _recommendations(self, turn: _Turn) -> list[ScoredUnit] | None:
+        """Recommendation-list items: all, in order, when no topic is named; else the best matching.
+
+        None when the countries' narratives have no recommendations section.
+        """
+        units = self.extractive.section_units(turn.countries, is_list_section)
+        if not units:
+            return None
+        topic = self.extractive.content_terms(turn.context, turn.countries, RECOMMENDATION_NOISE)
+        if not topic:
+            return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
+        started = time.perf_counter()
+        query_vector = self.index.embed_query(turn.query)
+        with self._lock:
+            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
+        turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
+        return self.extractive.select(turn.parsed, scored, self.settings.refusal_threshold,
+                                      self.settings.max_citations, turn.countries)
+
+    def _aspect_units(self, turn: _Turn, aspect: str) -> list[ScoredUnit] | None:
+        """All of the summary's achievements (or shortcomings) when few; else the best matching of them."""
+        units = self.extractive.summary_units(turn.countries, aspect)
+        if not units:
+            return None
+        limit = 2 * self.settings.max_citations
+        if len(units) <= limit:
+            return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
+        query_vector = self.index.embed_query(turn.query)
+        with self._lock:
+            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
+        return sorted(scored[:limit], key=lambda s: (s.unit.document, s.unit.start))
+
+    def _extract(self, turn: _Turn, must_mention: list[str] | None = None) -> Reply:
+        parsed = turn.parsed
+        chosen = None
+        aspect = aspect_of(parsed)
+        if parsed.recommendation and turn.countries:
+            chosen = self._recommendations(turn)
+        elif aspect and turn.countries and len(turn.countries) <= 3:
+            chosen = self._aspect_units(turn, aspect)
+        if not chosen:
+            chosen = self._best_units(turn, self.settings.max_citations, must_mention)
         cites = _Citations(self.index.documents)
         if not chosen:
-            scored = self._last_scored
-            text = "The report does not say" + (f" this about {', '.join(countries)}." if countries else " this.")
-            if scored and scored[0].score >= self.settings.refusal_threshold * 0.75:
-                s = scored[0]
-                n = cites.add(s.unit.document, s.unit.start, s.unit.end, s.score)
-                text += f" The closest passage I found may help [{n}]."
-            reply = Reply(parsed.text, text, cites.items, refused=True, hits=hits)
-            return reply
+            about = f" about {', '.join(turn.countries)}" if turn.countries and len(turn.countries) <= 3 else ""
+            what = "that number" if parsed.count else "this"
+            text = f"The report does not say {what}{about}."
+            best = turn.scored[0] if turn.scored else None
+            if best and best.score >= self.settings.refusal_threshold * 0.75:
+                n = cites.add(best.unit.document, best.unit.start, best.unit.end, best.score)
+                text += f" The closest passage may still help [{n}]."
+            return Reply(parsed.text, text, cites.items, refused=True, best_score=best.score if best else None)
+        several = len({self.index.documents[s.unit.document].country for s in chosen}) > 1
         claims = []
         for s in chosen:
             n = cites.add(s.unit.document, s.unit.start, s.unit.end, s.score)
-            prefix = f"{s.unit.hit.chunk.country}: " if len({c.unit.hit.chunk.country for c in chosen}) > 1 else ""
-            claims.append(f"{prefix}{self.extractive.answer_text(parsed, s.unit, countries)} [{n}]")
+            prefix = f"**{self.index.documents[s.unit.document].country}**: " if several else ""
+            claims.append(f"{prefix}{self.extractive.answer_text(s, parsed)} [{n}]")
         text = claims[0] if len(claims) == 1 else "\n".join(f"- {c}" for c in claims)
-        if missing:
-            text += "\n\n" + " ".join(f"The report does not cover {m}." for m in missing)
-        return Reply(parsed.text, text, cites.items, refused=False, hits=hits)
+        return Reply(parsed.text, text, cites.items, refused=False, best_score=chosen[0].score)
 
 
 def _ms(since: float) -> float:

@@ -20,7 +20,7 @@ _INJECTION = re.compile(
     re.I,
 )
 _TIER_WORDS = re.compile(
-    r"\btiers?\b|\bwatch ?list\b|\branked\b|\branking\b|\brating\b|\brated\b|\bplacement\b|\bplaced\b|"
+    r"\btiers?\b|\bwatch ?list\b|\brank(s|ed|ing|ings)?\b|\brating\b|\brated\b|\bplacement\b|\bplaced\b|"
     r"\bupgraded\b|\bdowngraded\b|\bspecial case\b",
     re.I,
 )
@@ -31,17 +31,20 @@ _ACROSS = re.compile(
     re.I,
 )
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|differ|difference|both|each of)\b", re.I)
-_COUNT = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bhow often\b|\bwhat (number|share|percentage)\b", re.I)
+_COUNT = re.compile(r"\bhow (many|much)\b|\bhow often\b|\bwhat (was|is|were) the (total )?(number|amount|share|"
+                    r"percentage)\b|\bwhat (number|share|percentage)\b", re.I)
 _WHEN = re.compile(r"\b(when|what year|which year|since when|what date)\b", re.I)
 _LIST = re.compile(
     r"\b(what|which) (are|were|other)\b|\blist\b|\bwhat (steps|efforts|measures|actions|recommendations|"
     r"weaknesses|shortcomings|gaps|problems|concerns|achievements|improvements|groups|sectors|risks)\b|"
     r"\b(recommendations|recommend|recommended|weaknesses|shortcomings|deficiencies|achievements|efforts)\b|"
-    r"\bwho (is|are) (most )?(at risk|vulnerable)\b|\bsummar(y|ize|ise)\b|\boverview\b",
+    r"\bwho (is|are|were) (most )?(at risk|vulnerable)\b|\bwho (are|were)\b|\bsummar(y|ize|ise)\b|\boverview\b|"
+    r"\b(what|which) (?!is\b|was\b|does\b|has\b|this\b|its\b|happens\b)[a-z]+s\b|\bin what ways\b",
     re.I,
 )
-_RECOMMEND = re.compile(r"\brecommend|\bshould (the )?(government|it|they|authorities)\b|\bpriorit|"
-                        r"\bwhat (more )?(should|must|could)\b|\badvice\b|\bsuggest", re.I)
+_RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\b|\bought to\b|\bpriorit|"
+                        r"\bwhat (more )?(must|could)\b|"
+                        r"\badvice\b|\bsuggest", re.I)
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "i": "1", "ii": "2", "iii": "3"}
 
 

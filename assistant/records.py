@@ -54,6 +54,8 @@ class Reply:
     notes: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    # Score of the best candidate sentence (extractive path); what the refusal threshold is compared to.
+    best_score: float | None = None
 
     def to_dict(self) -> dict:
         """The JSON form: answer, citations, refused, timings."""

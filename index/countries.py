@@ -85,11 +85,16 @@ class CountryMatcher:
         self._names = names
         alternatives = sorted(names, key=len, reverse=True)
         pattern = "|".join(re.escape(a) for a in alternatives)
-        self._regex = re.compile(rf"(?<![\w-])(?:the\s+)?({pattern})(?:n|an|ian|ese|i|s)?(?![\w-])", re.I)
+        self._regex = re.compile(rf"(?<![\w-])(?:the\s+)?({pattern})((?:n|an|ian|ese|i)?s?)(?![\w-])", re.I)
 
     def find(self, text: str) -> list[str]:
         """Countries mentioned in ``text``, in order of first mention, each once."""
+        return [country for country, _ in self.mentions(text)]
+
+    def mentions(self, text: str) -> list[tuple[str, bool]]:
+        """(country, named outright) for each country mentioned; False for demonyms ("Vietnamese workers")."""
         found: list[str] = []
+        by_name: dict[str, bool] = {}
         normalized = text.replace("’", "'")
         for match in self._regex.finditer(normalized):
             name = self._names.get(_key(match.group(1)))
@@ -102,7 +107,9 @@ class CountryMatcher:
             name = self._in_corpus(name) or name
             if name not in found:
                 found.append(name)
-        return found
+            named = not match.group(2) or match.group(2).lower() == "s" and match.group(1).lower().endswith("s")
+            by_name[name] = by_name.get(name, False) or named
+        return [(name, by_name[name]) for name in found]
 
     def _in_corpus(self, name: str) -> str | None:
         key = _key(name)

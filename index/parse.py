@@ -46,6 +46,8 @@ class LoadResult:
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Readable files in a searched folder that hold no narrative (a README, say): noted, not errors.
+    ignored: list[tuple[str, str]] = field(default_factory=list)
     files: dict[str, str] = field(default_factory=dict)  # path -> sha256 of the file's bytes
 
 
@@ -67,10 +69,11 @@ def load_paths(paths: list[Path], max_file_bytes: int = 200 * 1024 * 1024) -> Lo
             continue
         try:
             documents = parse_bytes(data, file)
-            if from_folder and not any(doc.tier for doc in documents):
-                raise ParseError("no country narrative header such as 'COUNTRY (Tier 1)' found")
         except ParseError as exc:
             result.skipped.append((str(file), str(exc)))
+            continue
+        if from_folder and not any(doc.tier for doc in documents):
+            result.ignored.append((str(file), "no country narrative header such as 'COUNTRY (Tier 1)'"))
             continue
         result.files[str(file.resolve())] = hashlib.sha256(data).hexdigest()
         for doc in documents:

@@ -7,6 +7,8 @@ from typing import Protocol
 
 import numpy as np
 
+from index.acronyms import expand as expand_acronyms
+from index.acronyms import learn as learn_acronyms
 from index.countries import CountryMatcher
 from index.embed import Embedder, make_embedder
 from index.records import Chunk, Document, Hit
@@ -87,6 +89,7 @@ class TipIndex:
         for row, chunk in enumerate(stored.chunks):
             self._rows_by_country.setdefault(chunk.country, []).append(row)  # type: ignore[arg-type]
         self._rows_by_country = {c: np.array(r, dtype=np.int64) for c, r in self._rows_by_country.items()}
+        self._acronyms: dict[str, str] | None = None
         self.retrievers: dict[str, Retriever] = {
             "bm25": LexicalRetriever(stored),
             "dense": DenseRetriever(stored, self.embed_query),
@@ -112,6 +115,12 @@ class TipIndex:
     @property
     def chunks(self) -> list[Chunk]:
         return self.stored.chunks
+
+    def expand_query(self, query: str) -> str:
+        """The query with acronyms spelt out and spelt-out names abbreviated, as the corpus writes them."""
+        if self._acronyms is None:
+            self._acronyms = learn_acronyms(doc.text for doc in self.documents.values())
+        return expand_acronyms(query, self._acronyms)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
@@ -157,6 +166,7 @@ class TipIndex:
         routing = self.settings.country_routing if routing is None else routing
         if not countries and routing:
             countries = self.route(query)
+        query = self.expand_query(query)  # idempotent: callers may pass an expanded query
         rows = self.country_rows(countries) if countries else None
         if retrieval in ("bm25", "dense"):
             ranked = self.retrievers[retrieval].rank(query, k, rows, query_vector)

@@ -27,7 +27,7 @@ from index.parse import LoadResult, load_paths
 from index.records import Chunk, Document, Section
 from index.settings import Settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # bump when chunking, tokenising or the file layout changes
 MANIFEST = "manifest.json"
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
@@ -79,6 +79,7 @@ class BuildReport:
     embedded_documents: int
     reused_documents: int
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     embed_seconds: float = 0.0
 
@@ -140,6 +141,7 @@ def build_index(
         embedded_documents=len(loaded.documents) - reused,
         reused_documents=reused,
         skipped=loaded.skipped,
+        ignored=loaded.ignored,
         seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
     )

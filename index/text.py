@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from functools import lru_cache
+
+import snowballstemmer
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREVIATIONS = {
@@ -14,6 +18,8 @@ _ABBREVIATIONS = {
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"\S+")
+_STEMMER = snowballstemmer.stemmer("english")
+_STEM_LOCK = threading.Lock()
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 _STOPWORD_TEXT = """
@@ -106,18 +112,14 @@ def word_count(text: str) -> int:
     return sum(1 for _ in _WORD.finditer(text))
 
 
+@lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
-    """A light suffix stemmer: enough to match inspector/inspectors, trafficked/trafficking."""
-    for suffix, replacement in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if token.endswith(suffix) and len(token) - len(suffix) >= 4:
-            token = token[: -len(suffix)] + replacement
-            break
-    if token.endswith("'s") or token.endswith("’s"):
-        token = token[:-2]
-    return token
+    """English Snowball stem: prosecute/prosecutions/prosecuted all become 'prosecut'."""
+    with _STEM_LOCK:  # a Snowball stemmer object is not safe to share between threads
+        return _STEMMER.stemWord(token)
 
 
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens for lexical matching."""
     found = _TOKEN.findall(text.lower().replace("’", "'"))
-    return [stem(t) for t in found if keep_stopwords or t not in STOPWORDS]
+    return [stem(t.removesuffix("'s")) for t in found if keep_stopwords or t not in STOPWORDS]
