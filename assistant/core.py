@@ -200,7 +200,7 @@ class Assistant:
         """What a tier question asks beyond the placement itself ("waiver", "downgraded")."""
         noise = TIER_NOISE | _PLACEMENT | frozenset(tokens("countries governments nations which list name all", True))
         return [t for t in self.extractive.content_terms(turn.context, turn.countries)
-                if t not in noise and not _YEAR.fullmatch(t)]
+                if t not in noise and not _YEAR.fullmatch(t) and not (t.isdigit() and len(t) <= 2)]
 
     def _dispatch(self, turn: _Turn) -> Reply:
         parsed = turn.parsed

@@ -300,7 +300,7 @@ def aspect_of(question: Question) -> str | None:
     if re.search(r"\b(weakness|weak|shortcoming|gaps?\b|problems?\b|concerns?\b|deficien|fail|lack|critici|"
                  r"challenges?\b|shortfall|falls? short|worse|negative|poorly|missing|omit|absent|wrong)", text):
         return "negative"
-    if re.search(r"\b(achievement|accomplish|progress|positive|credit|success|strength|did well|done well|"
+    if re.search(r"\b(achiev|accomplish|progress|positive|credit|success|strength|did well|done well|"
                  r"improvements?\b|what efforts|which efforts|good|steps (did|has|have|had)\b)", text):
         return "positive"
     return None

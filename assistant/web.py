@@ -76,6 +76,10 @@ EXAMPLES = (
     "Who is most at risk?",
 )
 WARM_UP_QUESTION = "What does the report recommend?"
+PLACEHOLDER = (
+    '<div class="tip-placeholder"><strong>Ask about the report</strong>Answers quote the report verbatim, and every '
+    "claim carries a numbered source you can open.<br>Type a question below or pick an example.</div>"
+)
 STREAM_STEPS = 4
 STREAM_PAUSE_S = 0.04
 # Context shown on each side of a highlighted quote when its paragraph is long.
@@ -131,8 +135,11 @@ details.tip-source[open] > summary { border-bottom: 1px solid var(--border-color
 .tip-about dl { display: grid; grid-template-columns: max-content 1fr; gap: .3em 1em; margin: 0; }
 .tip-about dt { font-weight: 600; }
 .tip-about dd { margin: 0; }
+.tip-about p { margin: .8em 0 0; color: var(--body-text-color-subdued); }
 .tip-examples-label { font-size: .85em; color: var(--body-text-color-subdued); margin-top: .3em; }
-footer { display: none !important; }
+.tip-examples { gap: 6px !important; }
+.tip-placeholder { text-align: center; color: var(--body-text-color-subdued); }
+.tip-placeholder strong { display: block; font-size: 1.15em; color: var(--body-text-color); margin-bottom: .3em; }
 """
 
 
@@ -256,8 +263,8 @@ def reply_html(reply: Reply, documents: Mapping[str, Document] | None = None, an
 
 def error_html(message: str) -> str:
     """An assistant message for a question that could not be asked."""
-    return (f'<div class="tip-answer tip-final"><div class="tip-error"><span class="tip-label">⚠ Could not answer</span>'
-            f"{html.escape(message)}</div></div>")
+    label = '<span class="tip-label">⚠ Could not answer</span>'
+    return f'<div class="tip-answer tip-final"><div class="tip-error">{label}{html.escape(message)}</div></div>'
 
 
 def user_html(question: str) -> str:
@@ -543,7 +550,7 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
                     latex_delimiters=[],
                     buttons=[],
                     feedback_options=("Like", "Dislike"),
-                    placeholder="Ask a question about the report, or pick an example below.",
+                    placeholder=PLACEHOLDER,
                     autoscroll=True,
                 )
                 with gr.Row(equal_height=True):
@@ -557,10 +564,11 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
                         autofocus=True,
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="tip-send")
-                gr.HTML('<div class="tip-examples-label">Examples: click to ask</div>')
-                with gr.Row():
-                    examples = [gr.Button(text, size="sm", variant="secondary", elem_classes=["tip-example"])
-                                for text in EXAMPLES]
+                with gr.Column(elem_classes=["tip-examples"]):
+                    gr.HTML('<div class="tip-examples-label">Examples: click one to ask it</div>')
+                    with gr.Row():
+                        examples = [gr.Button(text, size="sm", variant="secondary", elem_classes=["tip-example"])
+                                    for text in EXAMPLES]
             with gr.Column(scale=1, min_width=240):
                 country = gr.Dropdown(
                     choices=[ALL_COUNTRIES, *countries],
@@ -580,8 +588,8 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
                     elem_id="tip-comment",
                 )
                 status = gr.Markdown("", elem_id="tip-status")
-                with gr.Accordion("About & settings", open=False, elem_id="tip-about"):
-                    gr.HTML(service.about_html())
+        with gr.Accordion("About this index & settings", open=False, elem_id="tip-about"):
+            gr.HTML(service.about_html())
 
         chat_outputs = [question, chatbot, turns, export]
         answer = {"fn": service.respond, "outputs": chat_outputs, "api_visibility": "private",

@@ -130,7 +130,8 @@ def parse_bytes(data: bytes, path: Path) -> list[Document]:
         raise ParseError(f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED_SUFFIXES)}")
     if suffix == ".pdf":
         pages = _pdf_pages(data)
-        return parse_text("\f".join(pages), str(path), stem=path.stem)
+        # A form feed on its own line marks each page break; paragraphs split by one are rejoined later.
+        return parse_text("\n\f\n".join(pages), str(path), stem=path.stem)
     if b"\x00" in data[:8192]:
         raise ParseError("binary data, not text")
     text = _decode(data)

@@ -42,7 +42,7 @@ class Settings:
     top_k: int = 8
     rrf_k: int = 60
     # Answering
-    refusal_threshold: float = 0.35
+    refusal_threshold: float = 0.30  # calibrated with `tip-assistant eval --calibrate` on both gold sets
     max_question_chars: int = 2000
     max_citations: int = 4
     # Local LLM (optional)

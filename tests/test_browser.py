@@ -243,6 +243,13 @@ def test_sessions_do_not_share_conversations(browser, server: Server) -> None:
         second.close()
 
 
+def test_api_docs_page_loads_nothing_from_outside(tab: Page) -> None:
+    tab.page.get_by_text("Use via API").first.click()
+    sync_api.expect(tab.page.get_by_text("/ask").first).to_be_visible()
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.foreign_requests() == []
+
+
 def test_api_with_gradio_client(server: Server) -> None:
     from gradio_client import Client
     from gradio_client.exceptions import AppError

@@ -1,0 +1,157 @@
+"""Persistence: round trip, self-description, mismatches, corruption, atomic writes, incremental builds.
+
+These use the hashing embedder: the behaviour under test does not depend on the model.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.lexical import Bm25Index
+from index.search import TipIndex
+from index.settings import Settings
+from index.store import (
+    EmptyCorpusError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    build_index,
+    load_stored,
+    read_manifest,
+)
+
+SETTINGS = Settings.load({"model": "hashing-128"}, env={})
+
+
+@pytest.fixture
+def corpus(tmp_path: Path, seed_path: Path, factbook_dir: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(seed_path, folder / "lithuania.txt")
+    for name in ("haiti.txt", "malaysia.txt", "cambodia.txt"):
+        shutil.copy(factbook_dir / name, folder / name)
+    return folder
+
+
+def test_round_trip_and_manifest(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    report = build_index([corpus], index_dir, SETTINGS)
+    assert (report.documents, report.embedded_documents, report.reused_documents) == (4, 4, 0)
+    manifest = read_manifest(index_dir)
+    assert manifest["model"] == "hashing-128" and manifest["dimension"] == 128
+    assert manifest["chunking"] == {"chunker": "sentence", "chunk_size": 120, "chunk_overlap": 25}
+    assert manifest["chunks"] == report.chunks
+    assert len(manifest["corpus_fingerprint"]) == 64 and manifest["package_version"]
+    assert sorted(d["country"] for d in manifest["documents"]) == ["Cambodia", "Haiti", "Lithuania", "Malaysia"]
+    stored = load_stored(index_dir, model="hashing-128")
+    assert len(stored.chunks) == report.chunks == stored.vectors.shape[0]
+    for chunk in stored.chunks:
+        assert stored.documents[chunk.document].text[chunk.start : chunk.end] == chunk.text
+    generation = index_dir / manifest["generation"]
+    assert {p.name for p in generation.iterdir()} == {
+        "vectors.faiss", "chunks.jsonl", "documents.json", "lexical.npz", "lexical_vocabulary.json"}
+
+
+def test_other_model_is_a_clear_mismatch(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "index", SETTINGS)
+    with pytest.raises(IndexMismatchError, match="'hashing-128'.*'all-MiniLM-L6-v2'.*tip-assistant index build"):
+        load_stored(tmp_path / "index", model="all-MiniLM-L6-v2")
+
+
+def test_changed_corpus_is_named(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "index", SETTINGS)
+    haiti = corpus / "haiti.txt"
+    haiti.write_text(haiti.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="haiti.txt"):
+        load_stored(tmp_path / "index", model="hashing-128")
+    assert load_stored(tmp_path / "index", model="hashing-128", check_sources=False).chunks
+
+
+def test_incremental_rebuild_embeds_only_the_changed_document(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS)
+    first = load_stored(index_dir)
+    haiti = corpus / "haiti.txt"
+    haiti.write_text(haiti.read_text(encoding="utf-8").replace("Haiti does not", "Haiti still does not"),
+                     encoding="utf-8")
+    report = build_index([corpus], index_dir, SETTINGS)
+    assert (report.embedded_documents, report.reused_documents) == (1, 3)
+    second = load_stored(index_dir)
+    unchanged = [i for i, c in enumerate(second.chunks) if c.country == "Lithuania"]
+    old_rows = [i for i, c in enumerate(first.chunks) if c.country == "Lithuania"]
+    assert (second.vectors[unchanged] == first.vectors[old_rows]).all()
+    # Only one generation folder remains after a successful build.
+    assert len(list(index_dir.glob("gen-*"))) == 1
+
+
+def test_failed_write_leaves_previous_index_intact(corpus: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS)
+    before = (index_dir / "manifest.json").read_text(encoding="utf-8")
+
+    def broken_save(self, folder: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Bm25Index, "save", broken_save)
+    (corpus / "cambodia.txt").unlink()
+    with pytest.raises(OSError, match="No space left"):
+        build_index([corpus], index_dir, SETTINGS)
+    assert (index_dir / "manifest.json").read_text(encoding="utf-8") == before
+    stored = load_stored(index_dir, check_sources=False)
+    assert "Cambodia" in {c.country for c in stored.chunks}
+
+
+def test_missing_and_corrupt_indexes_name_the_fix(corpus: Path, tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFoundError, match="tip-assistant index build"):
+        load_stored(tmp_path / "nothing")
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS)
+    generation = index_dir / read_manifest(index_dir)["generation"]
+    faiss_file = generation / "vectors.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="FAISS file .* corrupt.*tip-assistant index build"):
+        load_stored(index_dir)
+
+
+def test_chunk_store_disagreeing_with_faiss_is_detected(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS)
+    chunks_file = index_dir / read_manifest(index_dir)["generation"] / "chunks.jsonl"
+    lines = chunks_file.read_text(encoding="utf-8").splitlines()
+    chunks_file.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="disagrees with itself"):
+        load_stored(index_dir)
+
+
+def test_edited_chunk_text_is_detected(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS)
+    chunks_file = index_dir / read_manifest(index_dir)["generation"] / "chunks.jsonl"
+    rows = [json.loads(line) for line in chunks_file.read_text(encoding="utf-8").splitlines()]
+    rows[0]["text"] = rows[0]["text"].replace("the", "THE", 1)
+    chunks_file.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="does not match its document"):
+        load_stored(index_dir)
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EmptyCorpusError, match="no report text"):
+        build_index([tmp_path / "empty"], tmp_path / "index", SETTINGS)
+
+
+def test_hnsw_above_threshold_finds_the_same_top_hit(corpus: Path, tmp_path: Path) -> None:
+    exact_dir, approx_dir = tmp_path / "exact", tmp_path / "approx"
+    build_index([corpus], exact_dir, SETTINGS)
+    build_index([corpus], approx_dir, SETTINGS.replace(ann_threshold=1))
+    assert read_manifest(approx_dir)["faiss"].startswith("hnsw")
+    exact = TipIndex.load(exact_dir, SETTINGS)
+    approx = TipIndex.load(approx_dir, SETTINGS)
+    for query in ("forced labor in fishing", "national rapporteur", "Rohingya refugees"):
+        assert [h.chunk.chunk_id for h in exact.search(query, k=3, retrieval="dense")] == \
+               [h.chunk.chunk_id for h in approx.search(query, k=3, retrieval="dense")]
