@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_settings_flags(search)
 
     ask = commands.add_parser("ask", help="answer a question with cited excerpts")
-    ask.add_argument("question", nargs="?")
+    ask.add_argument("question", nargs="?", help='the question; "-" reads it from standard input')
     ask.add_argument("--history", action="append", default=[], metavar="EARLIER_QUESTION",
                      help="an earlier question of the conversation (repeatable, oldest first)")
     ask.add_argument("--batch", type=Path, metavar="FILE",
@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, metavar="DIR", help="write table.md, results.json and chart.png here")
     evaluate.add_argument("--json", action="store_true", help="print metrics as JSON")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
+    evaluate.add_argument("--calibrate", action="store_true",
+                          help="sweep the refusal threshold and print the best by balanced accuracy")
     evaluate.add_argument("--llm-url", dest="llm_url", metavar="URL")
     evaluate.add_argument("--llm-model", dest="llm_model", metavar="NAME")
     _add_settings_flags(evaluate)
@@ -283,6 +285,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise CliError("give a QUESTION or --batch FILE", EXIT_USAGE)
     if args.batch is not None and args.question is not None:
         raise CliError("give either a QUESTION or --batch FILE, not both", EXIT_USAGE)
+    if args.question == "-":
+        # Bytes that are not UTF-8 become U+FFFD rather than an exception.
+        args.question = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     if args.question is not None:
         from assistant.question import clean
 

@@ -159,8 +159,10 @@ class Assistant:
 
     def _understand(self, question: str, history: list[str] | None, countries: list[str] | None) -> _Turn:
         started = time.perf_counter()
-        parsed = analyse(question, self.settings.max_question_chars)
-        history = [h for h in (history or []) if isinstance(h, str) and h.strip()]
+        parsed = analyse(question, self.settings.max_question_chars,
+                         self.settings.overlong_questions == "refuse")
+        history = [h[: self.settings.max_question_chars * 4] for h in (history or [])
+                   if isinstance(h, str) and h.strip()][-20:]
         single = self.countries[0] if len(self._by_country) == 1 else None
         resolved: Resolved = resolve(parsed.text, history, self.index.countries, single)
         if countries:

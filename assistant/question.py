@@ -66,10 +66,10 @@ class Question:
     notes: list[str] = field(default_factory=list)
 
 
-def clean(text: str, max_chars: int) -> tuple[str, bool]:
+def clean(text: str, max_chars: int, refuse_overlong: bool = False) -> tuple[str, bool]:
     """Normalise a raw question: NFC, no control characters, folded whitespace, at most ``max_chars``.
 
-    Raises QuestionError when nothing is left to ask.
+    Raises QuestionError when nothing is left to ask, or when it is too long and ``refuse_overlong``.
     """
     if not isinstance(text, str):
         raise QuestionError(f"a question must be text, not {type(text).__name__}")
@@ -81,12 +81,15 @@ def clean(text: str, max_chars: int) -> tuple[str, bool]:
     if not any(ch.isalnum() for ch in text):
         raise QuestionError("the question has no words: type a question about the report")
     truncated = len(text) > max_chars
+    if truncated and refuse_overlong:
+        raise QuestionError(f"the question has {len(text)} characters; the limit is {max_chars} "
+                            "(setting max_question_chars)")
     return (text[:max_chars].rstrip(), truncated)
 
 
-def analyse(text: str, max_chars: int = 2000) -> Question:
+def analyse(text: str, max_chars: int = 2000, refuse_overlong: bool = False) -> Question:
     """Clean ``text`` and classify it (see Question)."""
-    cleaned, truncated = clean(text, max_chars)
+    cleaned, truncated = clean(text, max_chars, refuse_overlong)
     question = Question(text=cleaned, truncated=truncated)
     if truncated:
         question.notes.append(f"The question was cut to its first {max_chars} characters.")

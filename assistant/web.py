@@ -469,7 +469,11 @@ class ChatService:
         return [], [], self.export_update([]), "", ""
 
     def feedback(self, turns: list[Turn] | None, comment: str, data: gr.LikeData) -> tuple[str, str]:
-        """Gradio handler for 👍/👎 on an answer: append a JSON line; returns (comment box, status)."""
+        """Gradio handler for thumbs up/down on an answer: append a JSON line; returns (comment box, status).
+
+        Message 2k+1 of the chat is turn k's answer (see ``chat_messages``); a withdrawn vote is recorded as
+        "cleared".
+        """
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         turns = turns or []
         number = int(index) // 2
@@ -479,13 +483,17 @@ class ChatService:
             vote = "up"
         elif data.liked is False:
             vote = "down"
+        elif not data.liked:  # clicking the same thumb again withdraws the vote
+            vote = "cleared"
         else:
             vote = str(data.liked)
         try:
             append_feedback(self.feedback_path, feedback_record(turns[number], vote, comment or ""))
         except OSError as exc:
             return comment, f"Could not save feedback to {self.feedback_path}: {exc.strerror or exc}"
-        words = {"up": "thumbs up", "down": "thumbs down"}.get(vote, vote)
+        if vote == "cleared":
+            return "", f"Your vote on answer {number + 1} was withdrawn (noted in `{self.feedback_path}`)."
+        words = {"up": "thumbs up", "down": "thumbs down"}.get(vote, f'"{vote}"')
         return "", f"Thanks: your {words} on answer {number + 1} was saved to `{self.feedback_path}`."
 
     def api_ask(self, question: str, history: str = "", country: str = ALL_COUNTRIES) -> dict:

@@ -204,6 +204,38 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
     return results
 
 
+CALIBRATION_THRESHOLDS = (0.18, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42)
+
+
+def calibrate(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, base: Settings,
+              thresholds: tuple[float, ...] = CALIBRATION_THRESHOLDS, progress: bool = True) -> dict[str, Any]:
+    """Score each refusal threshold by balanced accuracy (mean of refusal accuracy and 1 - false-refusal
+    rate, averaged over the gold files); ties go to the higher fact recall. Returns every row and the best."""
+    from assistant.core import Assistant
+    from assistant.paths import bundled_corpus
+    from index.store import build_index
+
+    golds = {str(path): load_gold(path) for path in gold_files}
+    with tempfile.TemporaryDirectory(prefix="tip-calibrate-") as tmp:
+        if index_dir is None:
+            index_dir = Path(tmp) / "index"
+            build_index(corpus or [bundled_corpus()], index_dir, base)
+        loaded = Assistant.load(index_dir, settings=base)
+        rows = []
+        for threshold in thresholds:
+            bot = Assistant(loaded.index, base.replace(refusal_threshold=threshold))
+            per_gold = [evaluate(bot, items, f"threshold {threshold}", progress)["overall"] for items in golds.values()]
+            balanced = metrics.mean([
+                metrics.mean([o["refusal_accuracy"], None if o["false_refusal_rate"] is None
+                              else 1 - o["false_refusal_rate"]]) for o in per_gold])
+            rows.append({"threshold": threshold, "balanced_accuracy": balanced,
+                         "fact_recall": metrics.mean([o["fact_recall"] for o in per_gold]),
+                         "refusal_accuracy": metrics.mean([o["refusal_accuracy"] for o in per_gold]),
+                         "false_refusal_rate": metrics.mean([o["false_refusal_rate"] for o in per_gold])})
+    best = max(rows, key=lambda r: (r["balanced_accuracy"] or 0.0, r["fact_recall"] or 0.0))
+    return {"rows": rows, "best": best}
+
+
 def markdown_table(results: dict[str, Any], gold_path: str) -> str:
     """One row per configuration, best value of each column in bold."""
     rows = [(name, data["gold"][gold_path]["overall"]) for name, data in results["configs"].items()]
@@ -286,14 +318,32 @@ def run_cli(args, settings: Settings) -> int:
     if args.corpus and args.index_dir:
         print("error: give --index or --corpus, not both", file=sys.stderr)
         return 2
+    index_dir = Path(args.index_dir) if args.index_dir else None
+    if args.calibrate:
+        try:
+            result = calibrate(args.gold, args.corpus, index_dir, settings.replace(index_dir=None),
+                               progress=not args.quiet)
+        except GoldFormatError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print("| Threshold | Balanced accuracy | Refusal acc. | False refusal | Fact recall |")
+        print("|---|---|---|---|---|")
+        for row in result["rows"]:
+            mark = " ←" if row is result["best"] else ""
+            print(f"| {row['threshold']:.2f}{mark} | {row['balanced_accuracy']:.3f} | {row['refusal_accuracy']:.3f} "
+                  f"| {row['false_refusal_rate']:.3f} | {row['fact_recall']:.3f} |")
+        print(f"\nbest refusal_threshold: {result['best']['threshold']:.2f} "
+              f"(set TIP_ASSISTANT_REFUSAL_THRESHOLD or the Settings default)")
+        return 0
     try:
-        results = run(args.gold, args.corpus, Path(args.index_dir) if args.index_dir else None, names,
+        results = run(args.gold, args.corpus, index_dir, names,
                       settings.replace(index_dir=None), progress=not args.quiet)
     except GoldFormatError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.json:
-        summary = {name: {g: d["overall"] for g, d in data["gold"].items()} for name, data in results["configs"].items()}
+        summary = {name: {g: d["overall"] for g, d in data["gold"].items()}
+                   for name, data in results["configs"].items()}
         print(json.dumps(summary, indent=2))
     else:
         for gold_path in [str(g) for g in args.gold]:

@@ -107,7 +107,7 @@ class CountryMatcher:
             name = self._in_corpus(name) or name
             if name not in found:
                 found.append(name)
-            named = not match.group(2) or match.group(2).lower() == "s" and match.group(1).lower().endswith("s")
+            named = not match.group(2)  # a suffix makes it a demonym: Malaysian(s), Vietnamese
             by_name[name] = by_name.get(name, False) or named
         return [(name, by_name[name]) for name in found]
 

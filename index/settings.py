@@ -18,6 +18,7 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 Retrieval = Literal["hybrid", "bm25", "dense"]
 Chunker = Literal["sentence", "fixed"]
+Overlong = Literal["truncate", "refuse"]
 
 
 class SettingsError(ValueError):
@@ -35,6 +36,7 @@ class Settings:
     chunk_size: int = 120  # words per chunk (sentence chunker never cuts a sentence)
     chunk_overlap: int = 25  # words of trailing context repeated at the next chunk's head
     embed_batch_size: int = 64
+    max_file_mb: int = 100  # larger input files are skipped with a message
     ann_threshold: int = 50_000  # chunks above which an HNSW index replaces exact search
     # Retrieval
     retrieval: Retrieval = "hybrid"
@@ -44,6 +46,7 @@ class Settings:
     # Answering
     refusal_threshold: float = 0.30  # calibrated with `tip-assistant eval --calibrate` on both gold sets
     max_question_chars: int = 2000
+    overlong_questions: Overlong = "truncate"  # or "refuse": what to do past max_question_chars
     max_citations: int = 4
     # Local LLM (optional)
     llm_url: str | None = None
@@ -56,11 +59,12 @@ class Settings:
     feedback_path: Path | None = None
 
     def __post_init__(self) -> None:
-        for name, allowed in (("retrieval", Retrieval), ("chunker", Chunker)):
+        for name, allowed in (("retrieval", Retrieval), ("chunker", Chunker), ("overlong_questions", Overlong)):
             value = getattr(self, name)
             if value not in get_args(allowed):
                 raise SettingsError(f"{name}={value!r} is not one of {', '.join(get_args(allowed))}")
-        for name in ("chunk_size", "top_k", "rrf_k", "max_question_chars", "embed_batch_size", "max_citations"):
+        for name in ("chunk_size", "top_k", "rrf_k", "max_question_chars", "embed_batch_size", "max_citations",
+                     "max_file_mb"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name}={getattr(self, name)!r} must be at least 1")
         if not 0 <= self.chunk_overlap < self.chunk_size:

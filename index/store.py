@@ -106,7 +106,7 @@ def build_index(
     directory keep their embeddings; only new or changed documents are embedded.
     """
     started = time.perf_counter()
-    loaded = loaded or load_paths([Path(p) for p in paths])
+    loaded = loaded or load_paths([Path(p) for p in paths], max_file_bytes=settings.max_file_mb * 1024 * 1024)
     if not loaded.documents:
         raise EmptyCorpusError(
             "no report text found in " + ", ".join(str(p) for p in paths)

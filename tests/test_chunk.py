@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -51,9 +52,9 @@ def test_overlap_repeats_trailing_sentences(seed_path: Path) -> None:
     doc = load_paths([seed_path]).documents[0]
     summary = [c for c in chunk_documents([doc], "sentence", 120, 40) if c.section == "Summary"]
     assert len(summary) >= 2
-    assert any(later.start < earlier.end for earlier, later in zip(summary, summary[1:], strict=False))
+    assert any(later.start < earlier.end for earlier, later in itertools.pairwise(summary))
     no_overlap = [c for c in chunk_documents([doc], "sentence", 120, 0) if c.section == "Summary"]
-    assert all(later.start > earlier.end for earlier, later in zip(no_overlap, no_overlap[1:], strict=False))
+    assert all(later.start > earlier.end for earlier, later in itertools.pairwise(no_overlap))
 
 
 def test_sentence_splitter_keeps_abbreviations_together() -> None:

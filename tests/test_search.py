@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_paraphrased_questions_find_the_inspector_sentence(seed_index: TipIndex,
 def test_hits_are_typed_and_ranked(seed_index: TipIndex) -> None:
     hits = seed_index.search("national rapporteur independent from the Ministry of Interior", k=5)
     assert [h.rank for h in hits] == [1, 2, 3, 4, 5]
-    assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
     assert hits[0].chunk.section == "Prioritized Recommendations"
     assert set(hits[0].retrievers) == {"dense", "bm25"}
     data = hits[0].to_dict()

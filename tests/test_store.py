@@ -58,7 +58,7 @@ def test_round_trip_and_manifest(corpus: Path, tmp_path: Path) -> None:
 
 def test_other_model_is_a_clear_mismatch(corpus: Path, tmp_path: Path) -> None:
     build_index([corpus], tmp_path / "index", SETTINGS)
-    with pytest.raises(IndexMismatchError, match="'hashing-128'.*'all-MiniLM-L6-v2'.*tip-assistant index build"):
+    with pytest.raises(IndexMismatchError, match=r"'hashing-128'.*'all-MiniLM-L6-v2'.*tip-assistant index build"):
         load_stored(tmp_path / "index", model="all-MiniLM-L6-v2")
 
 
@@ -66,7 +66,7 @@ def test_changed_corpus_is_named(corpus: Path, tmp_path: Path) -> None:
     build_index([corpus], tmp_path / "index", SETTINGS)
     haiti = corpus / "haiti.txt"
     haiti.write_text(haiti.read_text(encoding="utf-8") + "\nA new sentence.\n", encoding="utf-8")
-    with pytest.raises(IndexMismatchError, match="haiti.txt"):
+    with pytest.raises(IndexMismatchError, match=r"haiti\.txt"):
         load_stored(tmp_path / "index", model="hashing-128")
     assert load_stored(tmp_path / "index", model="hashing-128", check_sources=False).chunks
 
@@ -114,7 +114,7 @@ def test_missing_and_corrupt_indexes_name_the_fix(corpus: Path, tmp_path: Path) 
     generation = index_dir / read_manifest(index_dir)["generation"]
     faiss_file = generation / "vectors.faiss"
     faiss_file.write_bytes(faiss_file.read_bytes()[:100])
-    with pytest.raises(IndexCorruptError, match="FAISS file .* corrupt.*tip-assistant index build"):
+    with pytest.raises(IndexCorruptError, match=r"FAISS file .* corrupt.*tip-assistant index build"):
         load_stored(index_dir)
 
 

@@ -29,14 +29,14 @@ XSS_QUESTIONS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script> What
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("web-index")
-    build_index([bundled_corpus()], folder, Settings.load({"index_dir": folder}))
+    build_index([bundled_corpus()], folder, Settings.load({"index_dir": folder}, env={}))
     return folder
 
 
 @pytest.fixture(scope="module")
 def settings(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     feedback = tmp_path_factory.mktemp("web-feedback") / "feedback.jsonl"
-    return Settings.load({"index_dir": index_dir, "feedback_path": feedback})
+    return Settings.load({"index_dir": index_dir, "feedback_path": feedback}, env={})
 
 
 @pytest.fixture(scope="module")
@@ -247,8 +247,10 @@ def test_feedback_appends_json_lines(service: web.ChatService, tmp_path: Path) -
     assert comment == "" and "thumbs up" in status and "answer 1" in status
     disliked = gr.LikeData(None, {"index": [3, 0], "value": "x", "liked": False})
     service.feedback(turns, "", disliked)
+    withdrawn = gr.LikeData(None, {"index": 3, "value": "x", "liked": ""})
+    assert "withdrawn" in service.feedback(turns, "", withdrawn)[1]
     lines = [json.loads(line) for line in service.feedback_path.read_text(encoding="utf-8").splitlines()]
-    assert [r["vote"] for r in lines] == ["up", "down"]
+    assert [r["vote"] for r in lines] == ["up", "down", "cleared"]
     first = lines[0]
     assert set(first) >= {"timestamp", "question", "answer", "citations", "vote", "comment"}
     assert first["question"] == "What tier is Lithuania on?" and first["comment"] == "clear and cited"
