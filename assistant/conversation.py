@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.countries import CountryMatcher
 from index.text import tokens
 
+_POINTS_BACK = re.compile(r"\b(there|it|its|that country|this country|the same|they|their)\b", re.I)
 # A follow-up with this few content words ("and then?") borrows the previous question's topic for retrieval.
 SHORT_FOLLOW_UP_TOKENS = 0
 
@@ -43,6 +45,10 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
     if not inside and not outside:
         for turn in reversed(history):
             inside, outside = matcher.split(turn)
+            # A country the corpus lacks carries over only when the follow-up points back at it ("there").
+            if outside and not inside and not _POINTS_BACK.search(question):
+                outside = []
+                continue
             if inside or outside:
                 from_history = True
                 break

@@ -422,7 +422,9 @@ class GenerativeAnswerer:
         vectors = self._encode([s.claim for s in claims] + texts)
         claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
         cosine = claim_vectors @ candidate_vectors.T if len(candidates) else np.zeros((len(claims), 0))
-        candidate_tokens = [set(tokens(t)) | p.label_tokens for t, (p, _, _) in zip(texts, candidates, strict=True)]
+        # Acronyms spelt out (and names abbreviated) so "NAP" supports "national action plan" and back.
+        candidate_tokens = [set(tokens(self.index.expand_query(t))) | p.label_tokens
+                            for t, (p, _, _) in zip(texts, candidates, strict=True)]
         candidate_numbers = [_numbers(t) | _numbers(p.label) for t, (p, _, _) in zip(texts, candidates, strict=True)]
         for i, claim in enumerate(claims):
             allowed = set(claim.markers) or {p.n for p in passages}

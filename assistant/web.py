@@ -395,8 +395,6 @@ class ChatService:
         self.bot = bot
         self.settings = settings
         self.feedback_path = feedback_file(settings)
-        # Assistant.ask keeps per-call scratch state on the instance: one question at a time.
-        self._lock = threading.Lock()
         self._export_dir = Path(tempfile.mkdtemp(prefix="tip-assistant-exports-"))
         atexit.register(shutil.rmtree, self._export_dir, True)
 
@@ -417,8 +415,8 @@ class ChatService:
     def ask(self, question: str, history: list[str], country: str | None) -> Reply:
         """One answer; raises QuestionError / ValueError for a question or filter that cannot be asked."""
         countries = self.countries_filter(country)
-        with self._lock:
-            reply = self.bot.ask(question, history=history, countries=countries)
+        # Assistant.ask is safe to call from several threads (Gradio runs events concurrently).
+        reply = self.bot.ask(question, history=history, countries=countries)
         return dataclasses.replace(reply, hits=[])
 
     def answer_turn(self, question: str, turns: list[Turn], country: str | None) -> Turn:

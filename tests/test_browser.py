@@ -8,13 +8,6 @@ host but the local server. Screenshots go to tests/artifacts/.
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -24,13 +17,13 @@ import pytest
 from assistant.paths import bundled_corpus
 from index.settings import Settings
 from index.store import build_index
+from tests.servers import Server, running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                  "--disable-component-update", "--disable-sync"]
-# Generous: the machine can be slow and busy. These are upper bounds for waiting, never timed assertions.
-START_TIMEOUT_S = 240
+# Generous: the machine can be slow and busy. An upper bound for waiting, never a timed assertion.
 UI_TIMEOUT_MS = 90_000
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
@@ -42,66 +35,13 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def cli() -> list[str]:
-    script = Path(sys.executable).with_name("tip-assistant")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "assistant"]
-
-
-class Server:
-    """A running `tip-assistant serve` process and where it writes."""
-
-    def __init__(self, process: subprocess.Popen, url: str, feedback: Path, log: Path) -> None:
-        self.process = process
-        self.url = url
-        self.feedback = feedback
-        self.log = log
-
-
-def wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"the server did not answer at {url} within {START_TIMEOUT_S}s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     root = tmp_path_factory.mktemp("browser")
     index_dir = root / "index"
     build_index([bundled_corpus()], index_dir, Settings.load({"index_dir": index_dir}, env={}))
-    port = free_port()
-    feedback = root / "feedback.jsonl"
-    log = root / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TIP_ASSISTANT_")}
-    env.update(TIP_ASSISTANT_HOME=str(root / "home"), PYTHONUNBUFFERED="1", GRADIO_ANALYTICS_ENABLED="False")
-    command = [*cli(), "serve", "--port", str(port), "--index", str(index_dir), "--feedback", str(feedback)]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        wait_until_up(process, url, log)
-        yield Server(process, url, feedback, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=30)
+    with running_server(root, index_dir) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

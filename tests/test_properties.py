@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -70,7 +71,7 @@ def test_sentence_spans_partition_the_non_space_text(text: str) -> None:
     spans = sentence_spans(text)
     joined = "".join(text[a:b] for a, b in spans)
     assert "".join(joined.split()) == "".join(text.split())
-    assert all(a < b for a, b in spans) and all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
+    assert all(a < b for a, b in spans) and all(b1 <= a2 for (_, b1), (a2, _) in itertools.pairwise(spans))
 
 
 @pytest.fixture(scope="module")
