@@ -85,7 +85,7 @@ def run_load(url: str, countries: list[str], sessions: int = 20, questions: int 
             started = time.perf_counter()
             try:
                 reply = client.predict(question, json.dumps(history), "All", api_name="/ask")
-            except Exception as exc:  # noqa: BLE001 - any client failure is a load-test error to report
+            except Exception as exc:  # any client failure is a load-test error to report
                 with lock:
                     result.errors.append(f"session {number}: {exc.__class__.__name__}: {exc}")
                 continue

@@ -204,13 +204,15 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
     return results
 
 
-CALIBRATION_THRESHOLDS = (0.18, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42)
+CALIBRATION_THRESHOLDS = (0.18, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42, 0.46)
 
 
 def calibrate(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, base: Settings,
               thresholds: tuple[float, ...] = CALIBRATION_THRESHOLDS, progress: bool = True) -> dict[str, Any]:
-    """Score each refusal threshold by balanced accuracy (mean of refusal accuracy and 1 - false-refusal
-    rate, averaged over the gold files); ties go to the higher fact recall. Returns every row and the best."""
+    """Score each refusal threshold by decision accuracy: the share of gold items where the choice to answer
+    or to refuse was right (answerable and answered, or unanswerable and refused), over all gold files, so
+    that the gold sets' own mix of questions weighs the two kinds of error. Balanced accuracy is reported
+    beside it. Ties go to the higher fact recall. Returns every row and the best."""
     from assistant.core import Assistant
     from assistant.paths import bundled_corpus
     from index.store import build_index
@@ -224,15 +226,18 @@ def calibrate(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path
         rows = []
         for threshold in thresholds:
             bot = Assistant(loaded.index, base.replace(refusal_threshold=threshold))
-            per_gold = [evaluate(bot, items, f"threshold {threshold}", progress)["overall"] for items in golds.values()]
+            runs = [evaluate(bot, items, f"threshold {threshold}", progress) for items in golds.values()]
+            per_gold = [r["overall"] for r in runs]
+            decisions = [item["refused"] != item["answerable"] for r in runs for item in r["items"]]
             balanced = metrics.mean([
                 metrics.mean([o["refusal_accuracy"], None if o["false_refusal_rate"] is None
                               else 1 - o["false_refusal_rate"]]) for o in per_gold])
-            rows.append({"threshold": threshold, "balanced_accuracy": balanced,
+            rows.append({"threshold": threshold, "decision_accuracy": sum(decisions) / len(decisions),
+                         "balanced_accuracy": balanced,
                          "fact_recall": metrics.mean([o["fact_recall"] for o in per_gold]),
                          "refusal_accuracy": metrics.mean([o["refusal_accuracy"] for o in per_gold]),
                          "false_refusal_rate": metrics.mean([o["false_refusal_rate"] for o in per_gold])})
-    best = max(rows, key=lambda r: (r["balanced_accuracy"] or 0.0, r["fact_recall"] or 0.0))
+    best = max(rows, key=lambda r: (round(r["decision_accuracy"], 3), r["fact_recall"] or 0.0))
     return {"rows": rows, "best": best}
 
 
@@ -326,11 +331,12 @@ def run_cli(args, settings: Settings) -> int:
         except GoldFormatError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print("| Threshold | Balanced accuracy | Refusal acc. | False refusal | Fact recall |")
-        print("|---|---|---|---|---|")
+        print("| Threshold | Decision accuracy | Balanced accuracy | Refusal acc. | False refusal | Fact recall |")
+        print("|---|---|---|---|---|---|")
         for row in result["rows"]:
             mark = " ←" if row is result["best"] else ""
-            print(f"| {row['threshold']:.2f}{mark} | {row['balanced_accuracy']:.3f} | {row['refusal_accuracy']:.3f} "
+            print(f"| {row['threshold']:.2f}{mark} | {row['decision_accuracy']:.3f} | {row['balanced_accuracy']:.3f} "
+                  f"| {row['refusal_accuracy']:.3f} "
                   f"| {row['false_refusal_rate']:.3f} | {row['fact_recall']:.3f} |")
         print(f"\nbest refusal_threshold: {result['best']['threshold']:.2f} "
               f"(set TIP_ASSISTANT_REFUSAL_THRESHOLD or the Settings default)")

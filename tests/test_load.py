@@ -47,7 +47,7 @@ def test_basic_auth(tmp_path: Path, seed_index_dir: Path) -> None:
         client = gradio_client.Client(server.url, verbose=False, auth=("analyst", "s3cret"))
         reply = client.predict("What tier is Lithuania on?", "[]", "All", api_name="/ask")
         assert "Tier 1" in reply["answer"]
-        with pytest.raises(Exception, match="(?i)auth|login|credentials|401|403"):
+        with pytest.raises(Exception, match=r"(?i)auth|login|credentials|401|403"):
             gradio_client.Client(server.url, verbose=False, auth=("analyst", "wrong"))
 
 
@@ -55,3 +55,20 @@ def test_binding_beyond_loopback_needs_a_flag(seed_index_dir: Path) -> None:
     result = subprocess.run([*cli(), "serve", "--index", str(seed_index_dir), "--host", "0.0.0.0", "--port", "1"],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "--allow-remote" in result.stderr
+
+
+def test_server_serves_no_file_outside_its_own(server: Server) -> None:
+    import urllib.error
+    import urllib.request
+
+    secret_paths = ["/etc/passwd", "/proc/self/environ", str(Path(__file__).resolve())]
+    for path in secret_paths:
+        for route in (f"gradio_api/file={path}", f"file={path}", f"gradio_api/file/{path.lstrip('/')}",
+                      f"static/..%2F..%2F..%2F..{path}"):
+            try:
+                with urllib.request.urlopen(server.url + route, timeout=30) as response:
+                    body = response.read(4096)
+            except urllib.error.HTTPError as exc:
+                assert exc.code in (400, 403, 404, 405), (route, exc.code)
+                continue
+            assert b"root:" not in body and b"PATH=" not in body and b"secret_paths" not in body, route
