@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +75,10 @@ class _Turn:
     query: str  # text to retrieve with (acronyms expanded)
     context: str  # text whose terms a supporting sentence should share
     timings: dict[str, float]
+    history: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     scored: list[ScoredUnit] = field(default_factory=list)
+    retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
 
 
 class Assistant:
@@ -86,6 +88,11 @@ class Assistant:
         self.index = index
         self.settings = settings
         self.extractive = ExtractiveAnswerer(index)
+        self.generative = None
+        if settings.llm_url:
+            from assistant.llm import GenerativeAnswerer
+
+            self.generative = GenerativeAnswerer(index, settings.llm_url, settings.llm_model, settings.llm_timeout)
         self._lock = threading.Lock()
         self._by_country: dict[str, Document] = {}
         for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
@@ -143,10 +150,33 @@ class Assistant:
         started = time.perf_counter()
         turn = self._understand(question, history, countries)
         reply = self._dispatch(turn)
+        if self._generates(turn):
+            reply = self.generative.answer(turn.parsed.text, turn.hits, reply, turn.history)
+        return self._finish(turn, reply, started)
+
+    def ask_stream(self, question: str, history: list[str] | None = None,
+                   countries: list[str] | None = None) -> Iterator[str | Reply]:
+        """Like ask(), but yields a local model's text as it is generated; the final Reply always comes last
+        and supersedes the streamed text (unverified sentences dropped). Without a model, only the Reply."""
+        started = time.perf_counter()
+        turn = self._understand(question, history, countries)
+        reply = self._dispatch(turn)
+        if self._generates(turn):
+            for item in self.generative.stream(turn.parsed.text, turn.hits, reply, turn.history):
+                if isinstance(item, str):
+                    yield item
+                else:
+                    reply = item
+        yield self._finish(turn, reply, started)
+
+    def _generates(self, turn: _Turn) -> bool:
+        return self.generative is not None and turn.retrieved and bool(turn.hits)
+
+    def _finish(self, turn: _Turn, reply: Reply, started: float) -> Reply:
         reply.notes = turn.parsed.notes + reply.notes
         reply.countries = turn.countries
         reply.hits = reply.hits or turn.hits
-        reply.timings = {**turn.timings, "total_ms": _ms(started)}
+        reply.timings = {**turn.timings, **reply.timings, "total_ms": _ms(started)}
         return reply
 
     def retrieve(self, question: str, history: list[str] | None = None, k: int = 10) -> list[Hit]:
@@ -178,9 +208,13 @@ class Assistant:
                 parsed.about_tier = inherited.about_tier
                 parsed.tier_named = parsed.tier_named or inherited.tier_named
                 parsed.recommendation = inherited.recommendation
-        query = self.index.expand_query(resolved.query if context == parsed.text else context)
+        query = resolved.query if context == parsed.text else context
+        if self.generative is not None and context != parsed.text:
+            # A local model rewrites an elliptical follow-up as a standalone retrieval query.
+            query = self.generative.condense(parsed.text, history)
         timings = {"understand_ms": _ms(started)}
-        return _Turn(parsed, resolved.countries, resolved.missing, query, self.index.expand_query(context), timings)
+        return _Turn(parsed, resolved.countries, resolved.missing, self.index.expand_query(query),
+                     self.index.expand_query(context), timings, history)
 
     def _canonical_country(self, name: str) -> str:
         found = self.index.countries.split(name)[0]
@@ -402,6 +436,7 @@ class Assistant:
             chosen = self._aspect_units(turn, aspect)
         if not chosen:
             chosen = self._best_units(turn, self.settings.max_citations, must_mention)
+            turn.retrieved = True
         cites = _Citations(self.index.documents)
         if not chosen:
             about = f" about {', '.join(turn.countries)}" if turn.countries and len(turn.countries) <= 3 else ""

@@ -257,8 +257,17 @@ def reply_html(reply: Reply, documents: Mapping[str, Document] | None = None, an
     if reply.refused:
         body = f'<div class="tip-refusal"><span class="tip-label">⚠ The report does not say</span>{body}</div>'
     notes = "".join(f'<p class="tip-source-meta">{html.escape(n)}</p>' for n in reply.notes) if final else ""
+    if final:
+        notes += f'<p class="tip-source-meta tip-answerer">{html.escape(answerer_label(reply))}</p>'
     sources = sources_html(reply.citations, documents) if final else ""
     return f'<div class="tip-answer{" tip-final" if final else ""}">{body}{notes}{sources}</div>'
+
+
+def answerer_label(reply: Reply) -> str:
+    """Which answerer produced the reply, as shown under it."""
+    if reply.answerer == "llm":
+        return "Answered by the local language model; every sentence checked against its cited excerpt."
+    return "Extractive answer: the cited sentences are quoted from the report."
 
 
 def error_html(message: str) -> str:
@@ -432,12 +441,38 @@ class ChatService:
             return Turn(question, error=message, html=error_html(message))
         return Turn(question, reply=reply, html=reply_html(reply, self.documents))
 
+    def generated_turn(self, question: str, turns: list[Turn], country: str | None,
+                       shown: list[dict[str, str]]) -> Iterator[tuple | Turn]:
+        """With a local model: chat updates while it writes, then the finished Turn (last)."""
+        try:
+            countries = self.countries_filter(country)
+            text = ""
+            for item in self.bot.ask_stream(question or "", history=history_of(turns), countries=countries):
+                if isinstance(item, str):
+                    text += item
+                    draft = Reply(question, text, [], refused=False, answerer="llm")
+                    partial = reply_html(draft, self.documents, final=False)
+                    yield gr.skip(), [*shown, {"role": "assistant", "content": partial}], gr.skip(), gr.skip()
+                else:
+                    reply = dataclasses.replace(item, hits=[])
+                    yield Turn(question, reply=reply, html=reply_html(reply, self.documents))
+        except (QuestionError, ValueError) as exc:
+            yield Turn(question, error=str(exc), html=error_html(str(exc)))
+
     def respond(self, question: str, turns: list[Turn] | None, country: str | None) -> Iterator[tuple]:
         """Gradio handler: yields (textbox, chatbot, turns, export button), the answer growing in steps."""
         turns = list(turns or [])
         pending = {"role": "assistant", "content": '<span class="tip-pending">Searching the report…</span>'}
         shown = [*chat_messages(turns), {"role": "user", "content": user_html(question or "")}]
         yield "", [*shown, pending], gr.skip(), gr.skip()
+        if self.bot.generative is not None:
+            for update in self.generated_turn(question, turns, country, shown):
+                if isinstance(update, Turn):
+                    turns.append(update)
+                else:
+                    yield update
+            yield gr.skip(), chat_messages(turns), turns, self.export_update(turns)
+            return
         turn = self.answer_turn(question, turns, country)
         if turn.reply is not None:
             for prefix in stream_prefixes(turn.reply.answer)[:-1]:

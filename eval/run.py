@@ -98,6 +98,7 @@ def score_item(item: GoldItem, reply, ranked_texts: list[str]) -> dict[str, Any]
         "answer": reply.answer,
         "quotes": quotes,
         "best_score": reply.best_score,
+        "answerer": reply.answerer,
         "timings": reply.timings,
     }
     if item.answerable:
@@ -180,6 +181,8 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
     golds = {str(path): load_gold(path) for path in gold_files}
     embedder = make_embedder(base.model)
     results: dict[str, Any] = {"corpus": [str(p) for p in corpus], "configs": {}}
+    llm_url = base.llm_url
+    base = base.replace(llm_url=None)
     with tempfile.TemporaryDirectory(prefix="tip-eval-") as tmp:
         built: dict[tuple, Path] = {}
         for name in config_names:
@@ -194,13 +197,17 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
                 folder = Path(tmp) / f"index-{len(built)}"
                 build_index(corpus, folder, settings, embedder=embedder)
                 built[key] = folder
-            started = time.perf_counter()
-            bot = Assistant.load(built[key], settings=settings, embedder=embedder)
-            per_gold = {}
-            for gold_path, items in golds.items():
-                per_gold[gold_path] = evaluate(bot, items, f"{name} · {Path(gold_path).name}", progress)
-            results["configs"][name] = {"settings": CONFIGS[name], "gold": per_gold,
-                                        "seconds": time.perf_counter() - started}
+            variants = [(name, settings)]
+            if llm_url:  # the same configuration answered by the local model, side by side
+                variants.append((f"{name}+llm", settings.replace(llm_url=llm_url)))
+            for label, variant in variants:
+                started = time.perf_counter()
+                bot = Assistant.load(built[key], settings=variant, embedder=embedder)
+                per_gold = {}
+                for gold_path, items in golds.items():
+                    per_gold[gold_path] = evaluate(bot, items, f"{label} · {Path(gold_path).name}", progress)
+                results["configs"][label] = {"settings": {**CONFIGS[name], "llm": bool(variant.llm_url)},
+                                             "gold": per_gold, "seconds": time.perf_counter() - started}
     return results
 
 

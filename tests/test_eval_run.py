@@ -66,7 +66,7 @@ def test_side_by_side_run_and_outputs(gold_file: Path, seed_path: Path, tmp_path
     items = results["configs"]["hybrid+routing"]["gold"][str(gold_file)]["items"]
     assert items[0]["fact_recall"] == 1.0 and items[0]["supported"] == 1.0
     naive = results["configs"]["naive"]["settings"]
-    assert naive == CONFIGS["naive"] and naive["chunk_size"] == 1024 and naive["top_k"] == 2
+    assert naive == {**CONFIGS["naive"], "llm": False} and naive["chunk_size"] == 1024 and naive["top_k"] == 2
     table = markdown_table(results, str(gold_file))
     assert table.count("\n") == 4 and "**" in table
     written = write_outputs(results, tmp_path / "out")
@@ -97,3 +97,17 @@ def test_cli_eval_json(gold_file: Path, seed_path: Path, capsys: pytest.CaptureF
 def test_cli_eval_rejects_unknown_config(gold_file: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["eval", "--gold", str(gold_file), "--config", "magic"]) == 2
     assert "unknown configuration 'magic'" in capsys.readouterr().err
+
+
+def test_llm_answers_side_by_side(gold_file: Path, seed_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import llm
+
+    def post(url: str, payload: bytes, timeout: float) -> bytes:
+        raise llm.LlmError("cannot reach the test server")
+
+    monkeypatch.setattr(llm, "http_post", post)
+    results = run([gold_file], [seed_path], None, ["hybrid+routing"], BASE.replace(llm_url="http://127.0.0.1:9/v1"),
+                  progress=False)
+    assert list(results["configs"]) == ["hybrid+routing", "hybrid+routing+llm"]
+    items = results["configs"]["hybrid+routing+llm"]["gold"][str(gold_file)]["items"]
+    assert {i["answerer"] for i in items} == {"extractive"}  # every LLM call failed and fell back
