@@ -14,15 +14,21 @@ from assistant.question import Question
 from index.chunk import is_list_section
 from index.records import Document, Hit
 from index.search import TipIndex
-from index.text import STOPWORDS, tokens, unit_spans
+from index.text import (
+    SENTENCE_MAX_CHARS,
+    STOPWORDS,
+    VIEW_MIN_UNIT_CHARS,
+    segment_spans,
+    tokens,
+    unit_spans,
+    view_spans,
+)
 
 # Quotes longer than this are cut at semicolons into clauses (factbook summaries are one long sentence).
-QUOTE_MAX_CHARS = 320
-# A unit longer than this is also scored by its comma-separated stretches ("views"), so that one
-# fact inside a long list sentence can match a short question.
-VIEW_MIN_UNIT_CHARS = 160
-VIEW_MIN_CHARS = 40
-VIEW_MAX_CHARS = 200
+QUOTE_MAX_CHARS = SENTENCE_MAX_CHARS
+# The best units are also scored by their comma-separated stretches ("views"), so that one fact inside a
+# long list sentence can match a short question; this many units get that closer look.
+VIEW_RESCORE = 8
 # Weights of the sentence score: meaning, shared rare words, and the question's expected answer type.
 SEMANTIC_WEIGHT = 0.6
 LEXICAL_WEIGHT = 0.4
@@ -202,18 +208,12 @@ class ExtractiveAnswerer:
         terms = self.content_terms(context, countries, drop)
         weights = {t: self.idf(t) for t in terms}
         total = sum(weights.values()) or 1.0
-        views_of = [_views(u.text) for u in units]
-        flat = [u.text[a:b] for u, views in zip(units, views_of, strict=True) for a, b in views]
-        sims = self._vector_rows(flat) @ query_vector
         aspect = aspect_of(question)
         head = self.count_head(question, countries) if question.count else frozenset()
-        scored = []
-        cursor = 0
-        for unit, views in zip(units, views_of, strict=True):
-            view_sims = sims[cursor : cursor + len(views)]
-            cursor += len(views)
+
+        def rate(unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray) -> ScoredUnit:
             if question.count:
-                # A count question is answered by a stretch that holds a number, best one naming the counted thing.
+                # A count question is answered by a stretch holding a number, best one naming the counted thing.
                 numbered = [i for i, (a, b) in enumerate(views) if _NUMBER.search(unit.text[a:b])]
                 best = max(numbered, key=lambda i: view_sims[i] + 0.3 * len(head & set(tokens(
                     unit.text[views[i][0] : views[i][1]])))) if numbered else int(np.argmax(view_sims))
@@ -224,9 +224,34 @@ class ExtractiveAnswerer:
             lexical = sum(w for t, w in weights.items() if t in unit_terms) / total if terms else 0.0
             value = SEMANTIC_WEIGHT * max(0.0, semantic) + LEXICAL_WEIGHT * lexical
             value += self._type_bonus(question, unit, views[best], aspect)
-            scored.append(ScoredUnit(unit, value, semantic, lexical, views[best]))
+            return ScoredUnit(unit, value, semantic, lexical, views[best])
+
+        # Whole units first, from the vectors stored at build time; then a closer look at the best long ones.
+        unit_sims = self._unit_vectors(units) @ query_vector
+        scored = [rate(u, [(0, len(u.text))], unit_sims[i : i + 1]) for i, u in enumerate(units)]
+        scored.sort(key=lambda s: -s.score)
+        long_ones = [s.unit for s in scored[:VIEW_RESCORE] if len(s.unit.text) >= VIEW_MIN_UNIT_CHARS]
+        if long_ones:
+            views_of = [view_spans(u.text) for u in long_ones]
+            flat = [u.text[a:b] for u, views in zip(long_ones, views_of, strict=True) for a, b in views[1:]]
+            sims = self._vector_rows(flat) @ query_vector if flat else np.zeros(0, np.float32)
+            whole = {id(s.unit): s.semantic for s in scored}
+            rescored: dict[int, ScoredUnit] = {}
+            cursor = 0
+            for unit, views in zip(long_ones, views_of, strict=True):
+                view_sims = np.concatenate([[whole[id(unit)]], sims[cursor : cursor + len(views) - 1]])
+                cursor += len(views) - 1
+                rescored[id(unit)] = rate(unit, views, view_sims)
+            scored = [rescored.get(id(s.unit), s) for s in scored]
         scored.sort(key=lambda s: (-s.score, s.unit.document, s.unit.start))
         return scored
+
+    def _unit_vectors(self, units: list[Unit]) -> np.ndarray:
+        """Unit vectors from the index's sentence store; any it lacks are encoded (and cached)."""
+        stored = [self.index.stored.sentence_vector(u.document, u.start, u.end) for u in units]
+        missing = [u.text for u, v in zip(units, stored, strict=True) if v is None]
+        encoded = iter(self._vector_rows(missing)) if missing else iter(())
+        return np.stack([v if v is not None else next(encoded) for v in stored]).astype(np.float32, copy=False)
 
     @staticmethod
     def _type_bonus(question: Question, unit: Unit, view: tuple[int, int], aspect: str | None) -> float:
@@ -283,7 +308,7 @@ class ExtractiveAnswerer:
         start, end = scored.view
         following = text[end:].lstrip(" ,;:")
         if following and _ELABORATION.match(following):
-            nxt = [b for a, b in _segments(text) if a >= end]
+            nxt = [b for a, b in segment_spans(text) if a >= end]
             if nxt:
                 end = nxt[0]
         snippet = text[start:end].strip(" ,;")
@@ -306,36 +331,6 @@ def aspect_of(question: Question) -> str | None:
     return None
 
 
-def _segments(text: str) -> list[tuple[int, int]]:
-    """Comma/semicolon/colon-separated stretches of a sentence, as offsets."""
-    spans = []
-    cursor = 0
-    for match in re.finditer(r"[,;:]\s+", text):
-        spans.append((cursor, match.start()))
-        cursor = match.end()
-    spans.append((cursor, len(text)))
-    return [s for s in spans if s[1] > s[0]]
-
-
-def _views(text: str) -> list[tuple[int, int]]:
-    """The unit itself, and for long units each run of segments of at least VIEW_MIN_CHARS."""
-    views = [(0, len(text))]
-    if len(text) < VIEW_MIN_UNIT_CHARS:
-        return views
-    segments = _segments(text)
-    i = 0
-    while i < len(segments):
-        start, end = segments[i]
-        j = i
-        while end - start < VIEW_MIN_CHARS and j + 1 < len(segments):
-            j += 1
-            end = segments[j][1]
-        if end - start <= VIEW_MAX_CHARS and (start, end) != (0, len(text)):
-            views.append((start, end))
-        i = j + 1
-    return views
-
-
 def tier_unit_span(doc: Document) -> tuple[int, int]:
     """The sentence (or clause) stating the document's tier; the header line when none does."""
     if doc.tier:
@@ -351,7 +346,7 @@ def tier_unit_span(doc: Document) -> tuple[int, int]:
 def tier_clause(doc: Document, span: tuple[int, int]) -> str:
     """The stretch of the tier sentence that names the tier ("therefore Lithuania remained on Tier 1")."""
     text = doc.text[span[0] : span[1]]
-    for start, end in _segments(text):
+    for start, end in segment_spans(text):
         if doc.tier and doc.tier.lower() in text[start:end].lower():
             return text[start:end].strip(" .;,")
     return text.strip(" .;,")

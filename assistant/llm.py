@@ -30,7 +30,7 @@ import numpy as np
 from assistant.records import Citation, Reply
 from index.records import Document, Hit
 from index.search import TipIndex
-from index.text import sentence_spans, tokens, unit_spans
+from index.text import SENTENCE_MAX_CHARS, sentence_spans, tokens, unit_spans
 
 # A sentence of the model's answer is supported when, for some sentence of a passage it cites,
 # 0.5 * lexical + 0.5 * cosine >= SUPPORT_THRESHOLD, where lexical is the share of the answer sentence's
@@ -53,7 +53,7 @@ from index.text import sentence_spans, tokens, unit_spans
 # "acquitted" for "convicted"): 46 such pairs scored 0.83-1.00, as overlap scores must.
 SUPPORT_THRESHOLD = 0.63
 # The report's sentences are split into clauses above this length, as the extractive answerer does.
-QUOTE_MAX_CHARS = 320
+QUOTE_MAX_CHARS = SENTENCE_MAX_CHARS
 MAX_PASSAGES = 6
 MAX_NOTED = 5  # unverified sentences quoted in a reply's notes
 REFUSAL_TEXT = "The report does not say."

@@ -287,29 +287,29 @@ def hnsw_recall(index, queries: list[str], k: int = RECALL_K) -> tuple[float, fl
     return found / (k * len(queries)), same / (k * len(queries))
 
 
-def _approx_vectors(chunks, embedder, batch_size: int) -> tuple[np.ndarray, int]:
+def _approx_vectors(items: list[tuple[str, str]], embedder, batch_size: int) -> tuple[np.ndarray, int]:
     """Chunk vectors approximated without encoding every chunk: each distinct clause is encoded once and a
     chunk's vector is the normalised, word-weighted mean of its clauses' vectors.
 
     The synthetic corpora recombine a small pool of real clauses, so this needs a few thousand encodings
     instead of one per chunk. The vectors live in the model's space (questions are still encoded by the
     model), which is what search and ask latency, HNSW recall and memory depend on; answer quality and
-    build time on such an index mean nothing. Returns (vectors, distinct clauses encoded).
+    build time on such an index mean nothing. ``items`` are (text, its country) pairs: chunks or sentences.
+    Returns (vectors, distinct clauses encoded).
     """
     from index.text import clause_spans, unit_spans
 
     keys: dict[str, int] = {}
     parts: list[list[tuple[int, int]]] = []
-    for chunk in chunks:
-        text = chunk.text
+    for text, country in items:
         mine = []
         for start, end in unit_spans(text, 0, len(text)):
             for a, b in clause_spans(text, start, end, 0):
-                clause = text[a:b].replace(chunk.country, "Norland")
+                clause = text[a:b].replace(country, "Norland")
                 mine.append((keys.setdefault(clause, len(keys)), len(clause.split())))
         parts.append(mine or [(keys.setdefault(text, len(keys)), 1)])
     clause_vectors = embedder.encode(list(keys), batch_size=batch_size)
-    out = np.zeros((len(chunks), clause_vectors.shape[1]), dtype=np.float32)
+    out = np.zeros((len(items), clause_vectors.shape[1]), dtype=np.float32)
     for row, mine in enumerate(parts):
         ids = [i for i, _ in mine]
         weights = np.array([w for _, w in mine], dtype=np.float32)
@@ -486,7 +486,7 @@ def _cached_index(corpus: Corpus, settings: Settings, cache_root: Path, estimate
                   loaded, chunks, embedder, row: dict, log: Log) -> Path | None:
     """For a generated corpus too big to embed in the time budget: reuse, build into, or approximate a cached
     index under ``cache_root``. None means "build it normally in a temporary folder"."""
-    from index.store import IndexStoreError, build_index, read_manifest, write_index
+    from index.store import IndexStoreError, build_index, read_manifest, sentence_table, write_index
 
     assert corpus.generated is not None
     model_slug = re.sub(r"[^A-Za-z0-9.]+", "-", settings.model).strip("-").lower()
@@ -527,9 +527,15 @@ def _cached_index(corpus: Corpus, settings: Settings, cache_root: Path, estimate
             f"(> {BUILD_BUDGET_S // 60} min): writing an index with approximated vectors to {approx} "
             "(pass --full10x-build to embed every chunk) ...")
         started = time.perf_counter()
-        vectors, distinct = _approx_vectors(chunks, embedder, settings.embed_batch_size)
+        vectors, distinct = _approx_vectors([(c.text, c.country) for c in chunks], embedder,
+                                            settings.embed_batch_size)
+        documents = {d.doc_id: d for d in loaded.documents}
+        sentences = sentence_table(loaded.documents)
+        sentence_vectors, _ = _approx_vectors(
+            [(documents[d].text[a:b], documents[d].country) for d, a, b in sentences], embedder,
+            settings.embed_batch_size)
         shutil.rmtree(approx, ignore_errors=True)
-        write_index(approx, loaded, chunks, vectors, settings, embedder)
+        write_index(approx, loaded, chunks, vectors, settings, embedder, sentences, sentence_vectors)
         meta = _write_meta(approx, {"vectors": "approx", "build_s": time.perf_counter() - started,
                                     "chunks": len(chunks), "distinct_clauses": distinct})
     else:

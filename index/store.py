@@ -26,8 +26,9 @@ from index.lexical import Bm25Index
 from index.parse import LoadResult, load_paths
 from index.records import Chunk, Document, Section
 from index.settings import Settings
+from index.text import SENTENCE_MAX_CHARS, unit_spans
 
-FORMAT_VERSION = 2  # bump when chunking, tokenising or the file layout changes
+FORMAT_VERSION = 3  # bump when chunking, tokenising or the file layout changes
 MANIFEST = "manifest.json"
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
@@ -114,26 +115,36 @@ def build_index(
         )
     embedder = embedder or make_embedder(settings.model)
     chunks = chunk_documents(loaded.documents, settings.chunker, settings.chunk_size, settings.chunk_overlap)
+    sentences = sentence_table(loaded.documents)
     previous = _reusable_vectors(index_dir, settings, embedder.name)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
-    by_doc: dict[str, list[int]] = {}
-    for i, chunk in enumerate(chunks):
-        by_doc.setdefault(chunk.document, []).append(i)
-    to_embed: list[int] = []
+    sentence_vectors = np.zeros((len(sentences), embedder.dimension), dtype=np.float32)
+    chunk_rows = _rows_by_document(c.document for c in chunks)
+    sentence_rows = _rows_by_document(doc_id for doc_id, _, _ in sentences)
+    texts = {doc.doc_id: doc.text for doc in loaded.documents}
+    # Texts still to embed -> the rows (chunk or sentence) that take each one's vector.
+    pending: dict[str, list[tuple[np.ndarray, int]]] = {}
     reused = 0
     for doc in loaded.documents:
-        rows = by_doc.get(doc.doc_id, [])
+        rows, sentence_ids = chunk_rows.get(doc.doc_id, []), sentence_rows.get(doc.doc_id, [])
         old = previous.get(_text_hash(doc))
-        if old is not None and len(old) == len(rows):
-            vectors[rows] = old
+        if old is not None and len(old[0]) == len(rows) and len(old[1]) == len(sentence_ids):
+            vectors[rows], sentence_vectors[sentence_ids] = old
             reused += 1
-        else:
-            to_embed.extend(rows)
+            continue
+        for row in rows:
+            pending.setdefault(chunks[row].text, []).append((vectors, row))
+        for row in sentence_ids:
+            _, start, end = sentences[row]
+            pending.setdefault(texts[doc.doc_id][start:end], []).append((sentence_vectors, row))
     embed_started = time.perf_counter()
-    if to_embed:
-        vectors[to_embed] = _encode_in_batches(embedder, [chunks[i].text for i in to_embed], settings, progress)
+    if pending:
+        unique = list(pending)
+        for text, vector in zip(unique, _encode_in_batches(embedder, unique, settings, progress), strict=True):
+            for target, row in pending[text]:
+                target[row] = vector
     embed_seconds = time.perf_counter() - embed_started
-    write_index(index_dir, loaded, chunks, vectors, settings, embedder)
+    write_index(index_dir, loaded, chunks, vectors, settings, embedder, sentences, sentence_vectors)
     return BuildReport(
         index_dir=index_dir,
         documents=len(loaded.documents),
@@ -145,6 +156,19 @@ def build_index(
         seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
     )
+
+
+def sentence_table(documents: list[Document]) -> list[tuple[str, int, int]]:
+    """(document, start, end) of every quotable unit (sentence, or clause of an overlong one), in order."""
+    return [(doc.doc_id, start, end) for doc in documents for section in doc.sections
+            for start, end in unit_spans(doc.text, section.start, section.end, SENTENCE_MAX_CHARS)]
+
+
+def _rows_by_document(doc_ids) -> dict[str, list[int]]:
+    rows: dict[str, list[int]] = {}
+    for row, doc_id in enumerate(doc_ids):
+        rows.setdefault(doc_id, []).append(row)
+    return rows
 
 
 def _encode_in_batches(
@@ -162,21 +186,24 @@ def _encode_in_batches(
     return out
 
 
-def _reusable_vectors(index_dir: Path, settings: Settings, model: str) -> dict[str, np.ndarray]:
-    """Embeddings of the previous build's documents, by text hash, if model and chunking match."""
+def _reusable_vectors(index_dir: Path, settings: Settings, model: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Chunk and sentence vectors of the previous build's documents, by text hash, if model and chunking match."""
     try:
         manifest = read_manifest(index_dir)
         if manifest["model"] != model or manifest["chunking"] != _settings_key(settings):
             return {}
         generation = index_dir / manifest["generation"]
         vectors = _vectors(_read_faiss(generation, manifest))
+        sentence_vectors = np.load(generation / "sentence_vectors.npy").astype(np.float32)
     except (IndexStoreError, KeyError, OSError, ValueError):
         return {}
     out = {}
-    row = 0
+    row = sentence_row = 0
     for entry in manifest["documents"]:
-        out[entry["text_hash"]] = vectors[row : row + entry["chunks"]]
+        out[entry["text_hash"]] = (vectors[row : row + entry["chunks"]],
+                                   sentence_vectors[sentence_row : sentence_row + entry["sentences"]])
         row += entry["chunks"]
+        sentence_row += entry["sentences"]
     return out
 
 
@@ -187,6 +214,8 @@ def write_index(
     vectors: np.ndarray,
     settings: Settings,
     embedder: Embedder,
+    sentences: list[tuple[str, int, int]],
+    sentence_vectors: np.ndarray,
 ) -> None:
     """Write a new generation, then atomically point the manifest at it and drop older generations."""
     import faiss
@@ -207,6 +236,14 @@ def write_index(
     docs_payload = [dataclasses.asdict(doc) for doc in loaded.documents]
     (folder / "documents.json").write_text(json.dumps(docs_payload, ensure_ascii=False), encoding="utf-8")
     Bm25Index.build([c.text for c in chunks]).save(folder)
+    # Sentence vectors let the answerer score every candidate sentence without running the model.
+    doc_numbers = {doc.doc_id: i for i, doc in enumerate(loaded.documents)}
+    table = np.array([(doc_numbers[d], a, b) for d, a, b in sentences], dtype=np.int64).reshape(-1, 3)
+    np.save(folder / "sentences.npy", table.astype(np.int32))
+    np.save(folder / "sentence_vectors.npy", sentence_vectors.astype(np.float16))
+    sentence_counts: dict[str, int] = {}
+    for doc_id, _, _ in sentences:
+        sentence_counts[doc_id] = sentence_counts.get(doc_id, 0) + 1
     fingerprint = hashlib.sha256(
         json.dumps([[_text_hash(d) for d in loaded.documents], _settings_key(settings)]).encode()
     ).hexdigest()
@@ -221,6 +258,8 @@ def write_index(
         "faiss": "flat-ip" if exact else f"hnsw{HNSW_M}-ip",
         "corpus_fingerprint": fingerprint,
         "chunks": len(chunks),
+        "sentences": len(sentences),
+        "sentence_max_chars": SENTENCE_MAX_CHARS,
         "sources": loaded.files,
         "documents": [
             {
@@ -230,6 +269,7 @@ def write_index(
                 "year": doc.year,
                 "source": doc.source,
                 "chunks": counts.get(doc.doc_id, 0),
+                "sentences": sentence_counts.get(doc.doc_id, 0),
                 "text_hash": _text_hash(doc),
             }
             for doc in loaded.documents
@@ -311,6 +351,29 @@ class StoredIndex:
     vectors: np.ndarray
     faiss_index: object
     lexical: Bm25Index
+    sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int32))  # (doc number, start, end)
+    sentence_vectors: np.ndarray | None = None  # float16, memory-mapped
+    _sentence_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        order = list(self.documents)
+        bounds = np.flatnonzero(np.diff(self.sentences[:, 0])) + 1 if len(self.sentences) else []
+        starts = [0, *bounds]
+        ends = [*bounds, len(self.sentences)]
+        for lo, hi in zip(starts, ends, strict=True):
+            if hi > lo:
+                self._sentence_ranges[order[int(self.sentences[lo, 0])]] = (int(lo), int(hi))
+
+    def sentence_vector(self, doc_id: str, start: int, end: int) -> np.ndarray | None:
+        """The stored vector of the unit at ``[start, end)`` of a document, or None if it has none."""
+        span = self._sentence_ranges.get(doc_id)
+        if span is None or self.sentence_vectors is None:
+            return None
+        lo, hi = span
+        row = lo + int(np.searchsorted(self.sentences[lo:hi, 1], start))
+        if row < hi and self.sentences[row, 1] == start and self.sentences[row, 2] == end:
+            return self.sentence_vectors[row]
+        return None
 
 
 def load_stored(index_dir: Path, model: str | None = None, check_sources: bool = True) -> StoredIndex:
@@ -345,6 +408,8 @@ def load_stored(index_dir: Path, model: str | None = None, check_sources: bool =
         documents = {d["doc_id"]: _document_from(d) for d in
                      json.loads((generation / "documents.json").read_text(encoding="utf-8"))}
         lexical = Bm25Index.load(generation)
+        sentences = np.load(generation / "sentences.npy")
+        sentence_vectors = np.load(generation / "sentence_vectors.npy", mmap_mode="r")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexCorruptError(f"index {index_dir} is damaged ({exc}); {rebuild_hint(index_dir)}") from exc
     if len(chunks) != len(vectors) or lexical.size != len(chunks):
@@ -358,7 +423,13 @@ def load_stored(index_dir: Path, model: str | None = None, check_sources: bool =
             raise IndexCorruptError(
                 f"chunk {chunk.chunk_id} does not match its document text; {rebuild_hint(index_dir)}"
             )
-    return StoredIndex(index_dir, manifest, documents, chunks, vectors, faiss_index, lexical)
+    if sentences.shape != (manifest.get("sentences"), 3) or len(sentence_vectors) != len(sentences):
+        raise IndexCorruptError(
+            f"index {index_dir}: the sentence store holds {len(sentences)} rows and {len(sentence_vectors)} vectors, "
+            f"the manifest says {manifest.get('sentences')}; {rebuild_hint(index_dir)}"
+        )
+    return StoredIndex(index_dir, manifest, documents, chunks, vectors, faiss_index, lexical, sentences,
+                       sentence_vectors)
 
 
 def changed_sources(manifest: dict) -> list[str]:

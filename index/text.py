@@ -94,6 +94,44 @@ def clause_spans(text: str, start: int, end: int, max_chars: int) -> list[tuple[
     return [s for s in spans if s[1] > s[0]]
 
 
+# Units longer than this are cut at semicolons into clauses: the quotable sentence-level unit.
+SENTENCE_MAX_CHARS = 320
+# A unit at least this long is also matched by its comma-separated stretches ("views").
+VIEW_MIN_UNIT_CHARS = 160
+VIEW_MIN_CHARS = 40
+VIEW_MAX_CHARS = 200
+
+
+def segment_spans(text: str) -> list[tuple[int, int]]:
+    """Comma/semicolon/colon-separated stretches of a sentence, as offsets into ``text``."""
+    spans = []
+    cursor = 0
+    for match in re.finditer(r"[,;:]\s+", text):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, len(text)))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def view_spans(text: str) -> list[tuple[int, int]]:
+    """The whole text, and for a long one each run of segments of VIEW_MIN_CHARS to VIEW_MAX_CHARS."""
+    views = [(0, len(text))]
+    if len(text) < VIEW_MIN_UNIT_CHARS:
+        return views
+    segments = segment_spans(text)
+    i = 0
+    while i < len(segments):
+        start, end = segments[i]
+        j = i
+        while end - start < VIEW_MIN_CHARS and j + 1 < len(segments):
+            j += 1
+            end = segments[j][1]
+        if end - start <= VIEW_MAX_CHARS and (start, end) != (0, len(text)):
+            views.append((start, end))
+        i = j + 1
+    return views
+
+
 def unit_spans(text: str, start: int, end: int, max_chars: int = 600) -> list[tuple[int, int]]:
     """Sentences, with overlong semicolon-joined sentences split into their clauses."""
     units = []

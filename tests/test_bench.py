@@ -164,7 +164,7 @@ def test_approximate_vectors_are_normalised(seed_path: Path) -> None:
     from index.embed import make_embedder
 
     chunks = chunk_documents(load_paths([seed_path]).documents)
-    vectors, distinct = _approx_vectors(chunks, make_embedder("hashing-64"), 64)
+    vectors, distinct = _approx_vectors([(c.text, c.country) for c in chunks], make_embedder("hashing-64"), 64)
     assert vectors.shape == (len(chunks), 64) and distinct >= len(chunks)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 

@@ -53,7 +53,8 @@ def test_round_trip_and_manifest(corpus: Path, tmp_path: Path) -> None:
         assert stored.documents[chunk.document].text[chunk.start : chunk.end] == chunk.text
     generation = index_dir / manifest["generation"]
     assert {p.name for p in generation.iterdir()} == {
-        "vectors.faiss", "chunks.jsonl", "documents.json", "lexical.npz", "lexical_vocabulary.json"}
+        "vectors.faiss", "chunks.jsonl", "documents.json", "lexical.npz", "lexical_vocabulary.json", "sentences.npy",
+        "sentence_vectors.npy"}
 
 
 def test_other_model_is_a_clear_mismatch(corpus: Path, tmp_path: Path) -> None:
