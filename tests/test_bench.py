@@ -142,7 +142,7 @@ def test_tiny_bench_run_on_the_seed_has_every_key(tmp_path: Path) -> None:
     assert row["faiss"] == "flat-ip" and row["recall_at_10"] == 1.0 and row["recall_note"] == "exact"
     assert row["queries"] == 5 and "total_ms" in row["ask_stages_p50_ms"]
     report = format_report(results)
-    assert "| corpus | narratives | chunks | build s | chunks/s | bare chunks/s | ratio |" in report
+    assert "| corpus | narratives | chunks | texts | build s | chunks/s | bare texts/s | ratio |" in report
     assert "| seed | 1 |" in report
     statuses = {t["target"]: t["status"] for t in results["targets"]}
     assert statuses["--help < 1 s"] == "not measured"
