@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from assistant.conversation import Resolved, resolve
 from assistant.extractive import (
     RECOMMENDATION_NOISE,
@@ -79,6 +81,7 @@ class _Turn:
     hits: list[Hit] = field(default_factory=list)
     scored: list[ScoredUnit] = field(default_factory=list)
     retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
+    query_vector: np.ndarray | None = None
 
 
 class Assistant:
@@ -312,7 +315,7 @@ class Assistant:
                  if (u.start, u.end) != tier_span]
         if not units:
             return None
-        query_vector = self.index.embed_query(turn.query)
+        query_vector = self._query_vector(turn)
         with self._lock:
             scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, [doc.country])
         return scored[0] if scored and scored[0].score >= self.settings.refusal_threshold else None
@@ -372,10 +375,16 @@ class Assistant:
 
     # Extractive answers from retrieved passages
 
+    def _query_vector(self, turn: _Turn) -> np.ndarray:
+        """The query's embedding, computed once per question whichever paths use it."""
+        if turn.query_vector is None:
+            started = time.perf_counter()
+            turn.query_vector = self.index.embed_query(turn.query)
+            turn.timings["embed_ms"] = _ms(started)
+        return turn.query_vector
+
     def _best_units(self, turn: _Turn, limit: int, must_mention: list[str] | None = None) -> list[ScoredUnit]:
-        started = time.perf_counter()
-        query_vector = self.index.embed_query(turn.query)
-        turn.timings["embed_ms"] = turn.timings.get("embed_ms", 0.0) + _ms(started)
+        query_vector = self._query_vector(turn)
         started = time.perf_counter()
         routed = turn.countries if self.settings.country_routing else None
         hits = self.index.search(turn.query, countries=routed or None, query_vector=query_vector, routing=False)
@@ -406,7 +415,7 @@ class Assistant:
         if not topic:
             return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
         started = time.perf_counter()
-        query_vector = self.index.embed_query(turn.query)
+        query_vector = self._query_vector(turn)
         with self._lock:
             scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
         turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
@@ -421,7 +430,7 @@ class Assistant:
         limit = 2 * self.settings.max_citations
         if len(units) <= limit:
             return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
-        query_vector = self.index.embed_query(turn.query)
+        query_vector = self._query_vector(turn)
         with self._lock:
             scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
         return sorted(scored[:limit], key=lambda s: (s.unit.document, s.unit.start))

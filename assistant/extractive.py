@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import OrderedDict
@@ -110,6 +111,7 @@ class ExtractiveAnswerer:
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._polarity: dict[str, dict[int, str]] = {}
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         lexical = index.stored.lexical
         self._df = {term: int(lexical.offsets[i + 1] - lexical.offsets[i]) for term, i in lexical.vocabulary.items()}
         self._n = max(1, lexical.size)
@@ -127,11 +129,25 @@ class ExtractiveAnswerer:
         for hit in hits:
             chunk = hit.chunk
             doc = self.index.documents[chunk.document]
-            for start, end in unit_spans(doc.text, chunk.start, chunk.end, QUOTE_MAX_CHARS):
-                if (chunk.document, start) not in seen:
+            # The section's own units overlapping the chunk: the same spans the sentence store holds,
+            # whichever way the chunker cut.
+            spans = self._section_spans(doc)
+            first = bisect.bisect_right(spans, (chunk.start, chunk.start)) - 1
+            for start, end in spans[max(first, 0):]:
+                if start >= chunk.end:
+                    break
+                if end > chunk.start and (chunk.document, start) not in seen:
                     seen.add((chunk.document, start))
                     out.append(self._unit(doc, start, end, hit))
         return out
+
+    def _section_spans(self, doc: Document) -> list[tuple[int, int]]:
+        spans = self._spans.get(doc.doc_id)
+        if spans is None:
+            spans = [span for section in doc.sections
+                     for span in unit_spans(doc.text, section.start, section.end, QUOTE_MAX_CHARS)]
+            self._spans[doc.doc_id] = spans
+        return spans
 
     def section_units(self, countries: list[str], predicate: Callable[[str], bool]) -> list[Unit]:
         """Every unit of these countries' sections whose title satisfies ``predicate``."""
@@ -227,14 +243,15 @@ class ExtractiveAnswerer:
             return ScoredUnit(unit, value, semantic, lexical, views[best])
 
         # Whole units first, from the vectors stored at build time; then a closer look at the best long ones.
-        unit_sims = self._unit_vectors(units) @ query_vector
+        unit_sims = self._span_vectors([(u.document, u.start, u.end, u.text) for u in units]) @ query_vector
         scored = [rate(u, [(0, len(u.text))], unit_sims[i : i + 1]) for i, u in enumerate(units)]
         scored.sort(key=lambda s: -s.score)
         long_ones = [s.unit for s in scored[:VIEW_RESCORE] if len(s.unit.text) >= VIEW_MIN_UNIT_CHARS]
         if long_ones:
             views_of = [view_spans(u.text) for u in long_ones]
-            flat = [u.text[a:b] for u, views in zip(long_ones, views_of, strict=True) for a, b in views[1:]]
-            sims = self._vector_rows(flat) @ query_vector if flat else np.zeros(0, np.float32)
+            flat = [(u.document, u.start + a, u.start + b, u.text[a:b])
+                    for u, views in zip(long_ones, views_of, strict=True) for a, b in views[1:]]
+            sims = self._span_vectors(flat) @ query_vector if flat else np.zeros(0, np.float32)
             whole = {id(s.unit): s.semantic for s in scored}
             rescored: dict[int, ScoredUnit] = {}
             cursor = 0
@@ -246,10 +263,11 @@ class ExtractiveAnswerer:
         scored.sort(key=lambda s: (-s.score, s.unit.document, s.unit.start))
         return scored
 
-    def _unit_vectors(self, units: list[Unit]) -> np.ndarray:
-        """Unit vectors from the index's sentence store; any it lacks are encoded (and cached)."""
-        stored = [self.index.stored.sentence_vector(u.document, u.start, u.end) for u in units]
-        missing = [u.text for u, v in zip(units, stored, strict=True) if v is None]
+    def _span_vectors(self, spans: list[tuple[str, int, int, str]]) -> np.ndarray:
+        """Vectors of (document, start, end, text) spans from the index's sentence store; any it lacks
+        (another chunking, an older index) are encoded and cached."""
+        stored = [self.index.stored.sentence_vector(doc, start, end) for doc, start, end, _ in spans]
+        missing = [span[3] for span, v in zip(spans, stored, strict=True) if v is None]
         encoded = iter(self._vector_rows(missing)) if missing else iter(())
         return np.stack([v if v is not None else next(encoded) for v in stored]).astype(np.float32, copy=False)
 

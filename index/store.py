@@ -26,7 +26,7 @@ from index.lexical import Bm25Index
 from index.parse import LoadResult, load_paths
 from index.records import Chunk, Document, Section
 from index.settings import Settings
-from index.text import SENTENCE_MAX_CHARS, unit_spans
+from index.text import SENTENCE_MAX_CHARS, unit_spans, view_spans
 
 FORMAT_VERSION = 3  # bump when chunking, tokenising or the file layout changes
 MANIFEST = "manifest.json"
@@ -159,9 +159,16 @@ def build_index(
 
 
 def sentence_table(documents: list[Document]) -> list[tuple[str, int, int]]:
-    """(document, start, end) of every quotable unit (sentence, or clause of an overlong one), in order."""
-    return [(doc.doc_id, start, end) for doc in documents for section in doc.sections
-            for start, end in unit_spans(doc.text, section.start, section.end, SENTENCE_MAX_CHARS)]
+    """(document, start, end) of every quotable unit (sentence, or clause of an overlong one) and of each
+    long unit's comma-separated stretches ("views"), sorted by document, then start, then end."""
+    table = []
+    for doc in documents:
+        spans = set()
+        for section in doc.sections:
+            for start, end in unit_spans(doc.text, section.start, section.end, SENTENCE_MAX_CHARS):
+                spans.update((start + a, start + b) for a, b in view_spans(doc.text[start:end]))
+        table += [(doc.doc_id, start, end) for start, end in sorted(spans)]
+    return table
 
 
 def _rows_by_document(doc_ids) -> dict[str, list[int]]:
@@ -354,9 +361,12 @@ class StoredIndex:
     sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 3), np.int32))  # (doc number, start, end)
     sentence_vectors: np.ndarray | None = None  # float16, memory-mapped
     _sentence_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _sentence_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def __post_init__(self) -> None:
         order = list(self.documents)
+        # (start, end) packed into one sortable key: rows are sorted by it within each document.
+        self._sentence_keys = (self.sentences[:, 1].astype(np.int64) << 32) | self.sentences[:, 2].astype(np.int64)
         bounds = np.flatnonzero(np.diff(self.sentences[:, 0])) + 1 if len(self.sentences) else []
         starts = [0, *bounds]
         ends = [*bounds, len(self.sentences)]
@@ -365,15 +375,14 @@ class StoredIndex:
                 self._sentence_ranges[order[int(self.sentences[lo, 0])]] = (int(lo), int(hi))
 
     def sentence_vector(self, doc_id: str, start: int, end: int) -> np.ndarray | None:
-        """The stored vector of the unit at ``[start, end)`` of a document, or None if it has none."""
+        """The stored vector of the unit or view at ``[start, end)`` of a document, or None if it has none."""
         span = self._sentence_ranges.get(doc_id)
         if span is None or self.sentence_vectors is None:
             return None
         lo, hi = span
-        row = lo + int(np.searchsorted(self.sentences[lo:hi, 1], start))
-        if row < hi and self.sentences[row, 1] == start and self.sentences[row, 2] == end:
-            return self.sentence_vectors[row]
-        return None
+        key = (start << 32) | end
+        row = lo + int(np.searchsorted(self._sentence_keys[lo:hi], key))
+        return self.sentence_vectors[row] if row < hi and self._sentence_keys[row] == key else None
 
 
 def load_stored(index_dir: Path, model: str | None = None, check_sources: bool = True) -> StoredIndex:
