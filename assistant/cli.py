@@ -33,6 +33,12 @@ def _add_settings_flags(parser: argparse.ArgumentParser, retrieval: bool = True)
         parser.add_argument("--top-k", type=int, dest="top_k", metavar="N", help="passages retrieved per question")
 
 
+def _add_llm_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--llm-url", dest="llm_url", metavar="URL",
+                        help="OpenAI-compatible local server for generative answers, e.g. http://127.0.0.1:8080/v1")
+    parser.add_argument("--llm-model", dest="llm_model", metavar="NAME", help="model name to ask the server for")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tip-assistant",
@@ -74,9 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the reply as JSON")
     ask.add_argument("--refusal-threshold", type=float, dest="refusal_threshold")
     _add_settings_flags(ask)
+    _add_llm_flags(ask)
 
     chat = commands.add_parser("chat", help="a conversation in the terminal")
     _add_settings_flags(chat)
+    _add_llm_flags(chat)
 
     serve = commands.add_parser("serve", help="start the web chat")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
@@ -87,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--feedback", dest="feedback_path", type=Path, metavar="FILE",
                        help="where thumbs up/down are appended (JSONL)")
     _add_settings_flags(serve)
+    _add_llm_flags(serve)
 
     evaluate = commands.add_parser("eval", help="score answers against a gold set")
     evaluate.add_argument("--gold", type=Path, required=True, action="append", metavar="FILE",
@@ -100,8 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
     evaluate.add_argument("--calibrate", action="store_true",
                           help="sweep the refusal threshold and print the best by balanced accuracy")
-    evaluate.add_argument("--llm-url", dest="llm_url", metavar="URL")
-    evaluate.add_argument("--llm-model", dest="llm_model", metavar="NAME")
+    _add_llm_flags(evaluate)
     _add_settings_flags(evaluate)
 
     bench = commands.add_parser("bench", help="benchmark build, search and ask at several corpus sizes")

@@ -29,10 +29,11 @@ _TIER = r"(Tier\s+2\s+Watch\s+List|Tier\s+[123]|Special\s+Case)"
 # "LITHUANIA (Tier 1) Extracted in part from the U.S. State Dept 2023 TIP Report"
 _HEADER_PAREN = re.compile(r"^\s*(?:#+\s*)?([A-Z][A-Z0-9 .,'’()&\-]*?[A-Z.)])\s*\(" + _TIER + r"\)(.*)$", re.I)
 # "LITHUANIA: TIER 1" (the report's own layout)
-_HEADER_COLON = re.compile(r"^\s*(?:#+\s*)?([A-Z][A-Z0-9 .,'’()&\-]*?[A-Z.)])\s*:\s*" + _TIER + r"\s*$")
+_HEADER_COLON = re.compile(r"^\s*(?:#+\s*)?([A-Z][A-Z0-9 .,'’()&\-]*?[A-Z.)])\s*:\s*" + _TIER + r"\s*$", re.I)
 _YEAR = re.compile(r"\b(20\d\d|19\d\d)\b")
 _NBSP = re.compile("[\u00a0\u2007\u202f]")
 _TERMINAL = ".!?:;\"'”’)]"
+_KNOWN_LOWER = {h.lower() for h in KNOWN_HEADINGS}
 _SMALL_WORDS = {"and", "of", "the", "de", "da", "du", "la", "le", "del", "for", "on", "in"}
 
 
@@ -355,7 +356,7 @@ def _paragraphs(lines: list[str]) -> list[tuple[str, int | None]]:
                 current = []
             continue
         # A heading on its own line is its own paragraph even inside a hard-wrapped block.
-        if _is_heading(line) and line.rstrip(":") in KNOWN_HEADINGS:
+        if line.rstrip(":").strip().lower() in _KNOWN_LOWER:
             if current:
                 blocks.append((current, current_page if has_pages else None))
             blocks.append(([line], page if has_pages else None))

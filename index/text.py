@@ -18,6 +18,7 @@ _ABBREVIATIONS = {
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"\S+")
+_BULLET = re.compile(r"[•▪●◦‣∙]\s*")
 _STEMMER = snowballstemmer.stemmer("english")
 _STEM_LOCK = threading.Lock()
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
@@ -56,17 +57,30 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans within ``text[start:end]``; paragraph breaks always end a sentence."""
+    """Sentence spans within ``text[start:end]``; paragraph breaks and list bullets always end a sentence
+    (a bullet itself belongs to no sentence)."""
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraph_spans(text, start, end):
-        cursor = p_start
-        for match in _SENTENCE_END.finditer(text, p_start, p_end):
-            if _is_abbreviation(text, cursor, match.start()):
-                continue
-            spans.append(_strip_span(text, cursor, match.end()))
-            cursor = match.end()
-        spans.append(_strip_span(text, cursor, p_end))
+        for b_start, b_end in _bullet_items(text, p_start, p_end):
+            cursor = b_start
+            for match in _SENTENCE_END.finditer(text, b_start, b_end):
+                if _is_abbreviation(text, cursor, match.start()):
+                    continue
+                spans.append(_strip_span(text, cursor, match.end()))
+                cursor = match.end()
+            spans.append(_strip_span(text, cursor, b_end))
     return [s for s in spans if s[1] > s[0]]
+
+
+def _bullet_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A paragraph split at list bullets ("• Train judges. • Adopt a plan.")."""
+    items = []
+    cursor = start
+    for match in _BULLET.finditer(text, start, end):
+        items.append((cursor, match.start()))
+        cursor = match.end()
+    items.append((cursor, end))
+    return items
 
 
 def _is_abbreviation(text: str, sentence_start: int, period: int) -> bool:

@@ -145,3 +145,41 @@ def test_yes_no_tier_question(corpus_bot: Assistant) -> None:
 def test_country_filter_restricts_answers(corpus_bot: Assistant) -> None:
     reply = corpus_bot.ask("Who is exploited in forced labor?", countries=["Vietnam"])
     assert reply.citations and {c.country for c in reply.citations} == {"Vietnam"}
+
+
+@pytest.fixture(scope="module")
+def report_layout_bot(tmp_path_factory: pytest.TempPathFactory, seed_path) -> Assistant:
+    from pathlib import Path
+
+    from index.settings import Settings
+    from index.store import build_index
+
+    folder = tmp_path_factory.mktemp("layout-index")
+    fixture = Path(__file__).parent / "fixtures" / "ruritania-full-format.txt"
+    settings = Settings.load(env={})
+    build_index([fixture, seed_path], folder, settings)
+    return Assistant.load(folder, settings=settings)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("What tier is Ruritania on?", "remained on Tier 2"),
+    ("How many traffickers did Ruritania convict?", "19 traffickers"),
+    ("How many victims did Ruritania identify?", "230 victims"),
+    ("How often did Ruritania's anti-trafficking commission meet?", "four times"),
+    ("What did Ruritania achieve?", "two new shelters"),
+])
+def test_report_layout_sections_are_answerable(report_layout_bot: Assistant, question: str, expected: str) -> None:
+    reply = report_layout_bot.ask(question)
+    assert expected in reply.answer and not reply.refused
+    assert {c.country for c in reply.citations} == {"Ruritania"}
+    assert_grounded(report_layout_bot, reply)
+
+
+def test_report_layout_lists(report_layout_bot: Assistant) -> None:
+    recommendations = report_layout_bot.ask("What does the report recommend for Ruritania?")
+    assert [c.quote for c in recommendations.citations] == [
+        "Increase proactive screening of migrant workers.", "Fund the two new shelters adequately.",
+        "Adopt a new national action plan."]
+    weaknesses = report_layout_bot.ask("What are the weaknesses in Ruritania?")
+    assert "did not screen migrant workers" in weaknesses.answer
+    assert "two new shelters" not in weaknesses.answer

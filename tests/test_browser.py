@@ -209,3 +209,41 @@ def test_server_log_is_clean(server: Server) -> None:
     assert f"running at {server.url}" in log
     assert "gradio.live" not in log
 
+
+
+EVIL_REPORT = (
+    "RURITANIA (Tier 3) Extracted in part from the U.S. State Dept 2023 TIP Report\n\n"
+    "The Government of Ruritania does not fully meet the minimum standards and is not making significant "
+    "efforts to do so; therefore Ruritania remained on Tier 3. <script>alert('doc')</script> Officials ignored "
+    "<img src=x onerror=alert('doc')> reports of forced labor in the timber sector.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def evil_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("browser-evil")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "ruritania.txt").write_text(EVIL_REPORT, encoding="utf-8")
+    index_dir = root / "index"
+    build_index([root / "corpus", bundled_corpus()], index_dir, Settings.load({"index_dir": index_dir}, env={}))
+    with running_server(root, index_dir) as server:
+        yield server
+
+
+def test_markup_inside_a_document_is_shown_as_text(browser, evil_server: Server) -> None:
+    tab = Page(browser, evil_server.url)
+    try:
+        answer = tab.ask("What did Ruritania's officials ignore in the timber sector?")
+        summary = answer.locator("details.tip-source summary").first
+        sync_api.expect(summary).to_contain_text("Ruritania · Tier 3")
+        summary.click()
+        excerpt = answer.locator("details.tip-source").first
+        sync_api.expect(excerpt).to_contain_text("<img src=x onerror=alert('doc')>")
+        tab.page.wait_for_timeout(500)  # give any injected handler the chance to fire
+        assert tab.dialogs == []
+        assert tab.page.locator('#tip-chat img[src="x"]').count() == 0
+        assert tab.page.locator("#tip-chat script").count() == 0
+        assert tab.foreign_requests() == []
+        tab.screenshot("document-markup.png")
+    finally:
+        tab.close()

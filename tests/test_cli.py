@@ -137,3 +137,14 @@ def test_batch_answers_forty_questions_with_one_model_load(seed_index_dir: Path,
     assert [r["id"] for r in answered] == [f"q{i}" for i in range(40)]
     assert "Tier 1" in answered[0]["answer"] and answered[3]["refused"] is True
     assert len(loads) == 1
+
+
+def test_chat_keeps_the_conversation(tmp_path: Path, seed_path: Path) -> None:
+    env = {**os.environ, "TIP_ASSISTANT_MODEL": "hashing-64", "TIP_ASSISTANT_HOME": str(tmp_path)}
+    script = "What tier is Lithuania on?\nWhat does the report recommend about a rapporteur?\n/clear\n\n/quit\n"
+    result = subprocess.run([sys.executable, "-m", "assistant", "chat"], input=script, capture_output=True,
+                            text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Tier 1" in result.stdout and "national rapporteur" in result.stdout
+    assert "(conversation cleared)" in result.stdout and "empty" in result.stdout
+    assert "Sources:" in result.stdout and "Traceback" not in result.stderr

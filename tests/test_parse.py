@@ -149,3 +149,23 @@ def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
 def test_unsupported_suffix_is_a_parse_error() -> None:
     with pytest.raises(ParseError, match="unsupported file type"):
         parse_bytes(b"data", Path("report.docx"))
+
+
+def test_corrupt_pdf_is_skipped_with_a_reason(tmp_path: Path, seed_path: Path) -> None:
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage\n%%EOF")
+    (tmp_path / "good.txt").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = load_paths([tmp_path])
+    assert [d.country for d in result.documents] == ["Lithuania"]
+    assert [Path(p).name for p, _ in result.skipped] == ["broken.pdf"]
+    assert "PDF" in result.skipped[0][1]
+
+
+def test_report_layout_with_upper_case_headings_and_bullets() -> None:
+    path = Path(__file__).parent / "fixtures" / "ruritania-full-format.txt"
+    doc = load_paths([path]).documents[0]
+    assert (doc.country, doc.tier) == ("Ruritania", "Tier 2")
+    assert [s.title for s in doc.sections] == ["Summary", "Prioritized Recommendations", "Prosecution",
+                                               "Protection", "Prevention", "Trafficking Profile"]
+    recommendations = [c.text for c in chunk_documents([doc]) if c.section == "Prioritized Recommendations"]
+    assert recommendations == ["Increase proactive screening of migrant workers.",
+                               "Fund the two new shelters adequately.", "Adopt a new national action plan."]
