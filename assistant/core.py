@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.conversation import Resolved, resolve
+from assistant.conversation import POINTS_BACK, Resolved, resolve
 from assistant.extractive import (
     RECOMMENDATION_NOISE,
     TIER_NOISE,
@@ -44,7 +44,6 @@ _PLACEMENT = frozenset(tokens(
     "position standing where now still", keep_stopwords=True))
 _MOVES = frozenset(tokens("downgraded upgraded dropped raised lowered", keep_stopwords=True))
 _WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
-_ANAPHORA = re.compile(r"\b(it|its|there|that|this|those|these|them|they|their|same|one|ones)\b", re.I)
 
 
 class _Citations:
@@ -211,7 +210,7 @@ class Assistant:
                 parsed.about_tier = inherited.about_tier
                 parsed.tier_named = parsed.tier_named or inherited.tier_named
                 parsed.recommendation = inherited.recommendation
-        query = resolved.query if context == parsed.text else context
+        query = context
         if self.generative is not None and context != parsed.text:
             # A local model rewrites an elliptical follow-up as a standalone retrieval query.
             query = self.generative.condense(parsed.text, history)
@@ -226,7 +225,7 @@ class Assistant:
     @staticmethod
     def _leans_on_history(parsed: Question, own_terms: list[str]) -> bool:
         """A follow-up whose topic is in the previous question: few own words, or "it"/"that"/"there"."""
-        return len(own_terms) <= 1 or (bool(_ANAPHORA.search(parsed.text)) and len(own_terms) <= 2)
+        return len(own_terms) <= 1 or (bool(POINTS_BACK.search(parsed.text)) and len(own_terms) <= 2)
 
     @staticmethod
     def _has_no_intent(parsed: Question) -> bool:

@@ -216,10 +216,11 @@ CALIBRATION_THRESHOLDS = (0.18, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42, 0.46)
 
 def calibrate(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, base: Settings,
               thresholds: tuple[float, ...] = CALIBRATION_THRESHOLDS, progress: bool = True) -> dict[str, Any]:
-    """Score each refusal threshold by decision accuracy: the share of gold items where the choice to answer
-    or to refuse was right (answerable and answered, or unanswerable and refused), over all gold files, so
-    that the gold sets' own mix of questions weighs the two kinds of error. Balanced accuracy is reported
-    beside it. Ties go to the higher fact recall. Returns every row and the best."""
+    """Score each refusal threshold by the mean of two accuracies of the answer-or-refuse decision: decision
+    accuracy (the share of gold items decided right, so the gold sets' own mix weighs the two errors) and
+    balanced accuracy (refusal accuracy and 1 - false-refusal rate weighed equally, so the rarer
+    unanswerable questions are not drowned out). Ties go to the higher fact recall. Returns every row and
+    the best."""
     from assistant.core import Assistant
     from assistant.paths import bundled_corpus
     from index.store import build_index
@@ -244,7 +245,8 @@ def calibrate(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path
                          "fact_recall": metrics.mean([o["fact_recall"] for o in per_gold]),
                          "refusal_accuracy": metrics.mean([o["refusal_accuracy"] for o in per_gold]),
                          "false_refusal_rate": metrics.mean([o["false_refusal_rate"] for o in per_gold])})
-    best = max(rows, key=lambda r: (round(r["decision_accuracy"], 3), r["fact_recall"] or 0.0))
+    best = max(rows, key=lambda r: (round((r["decision_accuracy"] + (r["balanced_accuracy"] or 0.0)) / 2, 3),
+                                    r["fact_recall"] or 0.0))
     return {"rows": rows, "best": best}
 
 

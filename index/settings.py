@@ -37,7 +37,7 @@ class Settings:
     chunk_overlap: int = 25  # words of trailing context repeated at the next chunk's head
     embed_batch_size: int = 64
     max_file_mb: int = 100  # larger input files are skipped with a message
-    ann_threshold: int = 50_000  # chunks above which an HNSW index replaces exact search
+    ann_threshold: int = 200_000  # chunks above which an HNSW index replaces exact search
     # Retrieval
     retrieval: Retrieval = "hybrid"
     country_routing: bool = True
