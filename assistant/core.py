@@ -123,7 +123,7 @@ class Assistant:
                 build_index([bundled_corpus()], index_dir, settings, embedder=embedder, progress=progress)
                 index = TipIndex.load(index_dir, settings, embedder)
         else:
-            index = TipIndex.load(Path(index_dir or settings.index_dir), settings, embedder)
+            index = TipIndex.load(Path(index_dir or settings.index_dir).expanduser(), settings, embedder)
         return cls(index, settings)
 
     @property

@@ -17,7 +17,7 @@ def bundled_corpus() -> Path:
 def default_index_dir(settings: Settings) -> Path:
     """The default index: the bundled report embedded with the configured model."""
     if settings.index_dir is not None:
-        return Path(settings.index_dir)
+        return Path(settings.index_dir).expanduser()
     model = re.sub(r"[^A-Za-z0-9.]+", "-", settings.model).strip("-").lower()
     chunking = f"{settings.chunker}{settings.chunk_size}-{settings.chunk_overlap}"
     return data_home() / "indexes" / f"bundled-{model}-{chunking}"
