@@ -28,7 +28,7 @@ from assistant.records import Citation, Reply
 from index.chunk import is_list_section
 from index.embed import Embedder
 from index.records import Document, Hit
-from index.search import TipIndex
+from index.search import TipIndex, UnknownCountryError
 from index.settings import Settings
 from index.store import IndexCorruptError, IndexMismatchError, IndexNotFoundError, build_index, read_manifest
 from index.text import tokens
@@ -219,8 +219,13 @@ class Assistant:
                      self.index.expand_query(context), timings, history)
 
     def _canonical_country(self, name: str) -> str:
+        """The index's spelling of a filter country; UnknownCountryError when the index lacks it."""
         found = self.index.countries.split(name)[0]
-        return found[0] if found else name
+        by_lower = {c.lower(): c for c in self._by_country}
+        country = found[0] if found else by_lower.get(name.strip().lower())
+        if country not in self._by_country:
+            raise UnknownCountryError(f"country {name!r} is not in this index; it holds: {', '.join(self.countries)}")
+        return country
 
     @staticmethod
     def _leans_on_history(parsed: Question, own_terms: list[str]) -> bool:

@@ -183,3 +183,11 @@ def test_report_layout_lists(report_layout_bot: Assistant) -> None:
     weaknesses = report_layout_bot.ask("What are the weaknesses in Ruritania?")
     assert "did not screen migrant workers" in weaknesses.answer
     assert "two new shelters" not in weaknesses.answer
+
+
+def test_unknown_country_filter_is_an_error(seed_bot: Assistant) -> None:
+    from index.search import UnknownCountryError
+
+    with pytest.raises(UnknownCountryError, match="'Atlantis' is not in this index"):
+        seed_bot.ask("What tier is it on?", countries=["Atlantis"])
+    assert "Tier 1" in seed_bot.ask("What tier is it on?", countries=["lithuania"]).answer
