@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -95,7 +94,6 @@ class Assistant:
             from assistant.llm import GenerativeAnswerer
 
             self.generative = GenerativeAnswerer(index, settings.llm_url, settings.llm_model, settings.llm_timeout)
-        self._lock = threading.Lock()
         self._by_country: dict[str, Document] = {}
         for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
             self._by_country.setdefault(doc.country, doc)
@@ -320,8 +318,7 @@ class Assistant:
         if not units:
             return None
         query_vector = self._query_vector(turn)
-        with self._lock:
-            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, [doc.country])
+        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, [doc.country])
         return scored[0] if scored and scored[0].score >= self.settings.refusal_threshold else None
 
     def _tier_listing(self, parsed: Question, extra: list[str]) -> Reply | None:
@@ -399,8 +396,7 @@ class Assistant:
         if must_mention:
             units = [u for u in units if self.index.countries.find(u.text) and
                      set(self.index.countries.find(u.text)) & set(must_mention)]
-        with self._lock:  # the sentence-vector cache is shared
-            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
+        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
         turn.scored = scored
         chosen = self.extractive.select(turn.parsed, scored, self.settings.refusal_threshold, limit,
                                         turn.countries)
@@ -420,8 +416,7 @@ class Assistant:
             return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
         started = time.perf_counter()
         query_vector = self._query_vector(turn)
-        with self._lock:
-            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
+        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
         turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
         return self.extractive.select(turn.parsed, scored, self.settings.refusal_threshold,
                                       self.settings.max_citations, turn.countries)
@@ -435,8 +430,7 @@ class Assistant:
         if len(units) <= limit:
             return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
         query_vector = self._query_vector(turn)
-        with self._lock:
-            scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
+        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
         return sorted(scored[:limit], key=lambda s: (s.unit.document, s.unit.start))
 
     def _extract(self, turn: _Turn, must_mention: list[str] | None = None) -> Reply:

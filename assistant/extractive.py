@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -106,12 +104,9 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(self, index: TipIndex, cache_size: int = 50_000) -> None:
+    def __init__(self, index: TipIndex) -> None:
         self.index = index
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
         self._polarity: dict[str, dict[int, str]] = {}
-        self._spans: dict[str, list[tuple[int, int]]] = {}
         lexical = index.stored.lexical
         self._df = {term: int(lexical.offsets[i + 1] - lexical.offsets[i]) for term, i in lexical.vocabulary.items()}
         self._n = max(1, lexical.size)
@@ -127,27 +122,12 @@ class ExtractiveAnswerer:
         seen: set[tuple[str, int]] = set()
         out = []
         for hit in hits:
-            chunk = hit.chunk
-            doc = self.index.documents[chunk.document]
-            # The section's own units overlapping the chunk: the same spans the sentence store holds,
-            # whichever way the chunker cut.
-            spans = self._section_spans(doc)
-            first = bisect.bisect_right(spans, (chunk.start, chunk.start)) - 1
-            for start, end in spans[max(first, 0):]:
-                if start >= chunk.end:
-                    break
-                if end > chunk.start and (chunk.document, start) not in seen:
-                    seen.add((chunk.document, start))
+            doc = self.index.documents[hit.chunk.document]
+            for start, end in self.index.chunk_units(hit.chunk):
+                if (doc.doc_id, start) not in seen:
+                    seen.add((doc.doc_id, start))
                     out.append(self._unit(doc, start, end, hit))
         return out
-
-    def _section_spans(self, doc: Document) -> list[tuple[int, int]]:
-        spans = self._spans.get(doc.doc_id)
-        if spans is None:
-            spans = [span for section in doc.sections
-                     for span in unit_spans(doc.text, section.start, section.end, QUOTE_MAX_CHARS)]
-            self._spans[doc.doc_id] = spans
-        return spans
 
     def section_units(self, countries: list[str], predicate: Callable[[str], bool]) -> list[Unit]:
         """Every unit of these countries' sections whose title satisfies ``predicate``."""
@@ -205,15 +185,6 @@ class ExtractiveAnswerer:
         return [t for t in dict.fromkeys(tokens(text))
                 if t not in country_terms and t not in QUESTION_NOISE and t not in STOPWORDS and t not in drop]
 
-    def _vector_rows(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        if missing:
-            for text, vector in zip(missing, self.index.embedder.encode(missing), strict=True):
-                self._vectors[text] = vector
-            while len(self._vectors) > self._cache_size:
-                self._vectors.popitem(last=False)
-        return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
-
     def score(self, question: Question, context: str, query_vector: np.ndarray, units: list[Unit],
               countries: list[str]) -> list[ScoredUnit]:
         """Each unit's score (about 0 to 1.1), best first. ``context`` is the text whose terms must match."""
@@ -243,7 +214,7 @@ class ExtractiveAnswerer:
             return ScoredUnit(unit, value, semantic, lexical, views[best])
 
         # Whole units first, from the vectors stored at build time; then a closer look at the best long ones.
-        unit_sims = self._span_vectors([(u.document, u.start, u.end, u.text) for u in units]) @ query_vector
+        unit_sims = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units]) @ query_vector
         scored = [rate(u, [(0, len(u.text))], unit_sims[i : i + 1]) for i, u in enumerate(units)]
         scored.sort(key=lambda s: -s.score)
         long_ones = [s.unit for s in scored[:VIEW_RESCORE] if len(s.unit.text) >= VIEW_MIN_UNIT_CHARS]
@@ -251,7 +222,7 @@ class ExtractiveAnswerer:
             views_of = [view_spans(u.text) for u in long_ones]
             flat = [(u.document, u.start + a, u.start + b, u.text[a:b])
                     for u, views in zip(long_ones, views_of, strict=True) for a, b in views[1:]]
-            sims = self._span_vectors(flat) @ query_vector if flat else np.zeros(0, np.float32)
+            sims = self.index.span_vectors(flat) @ query_vector if flat else np.zeros(0, np.float32)
             whole = {id(s.unit): s.semantic for s in scored}
             rescored: dict[int, ScoredUnit] = {}
             cursor = 0
@@ -262,14 +233,6 @@ class ExtractiveAnswerer:
             scored = [rescored.get(id(s.unit), s) for s in scored]
         scored.sort(key=lambda s: (-s.score, s.unit.document, s.unit.start))
         return scored
-
-    def _span_vectors(self, spans: list[tuple[str, int, int, str]]) -> np.ndarray:
-        """Vectors of (document, start, end, text) spans from the index's sentence store; any it lacks
-        (another chunking, an older index) are encoded and cached."""
-        stored = [self.index.stored.sentence_vector(doc, start, end) for doc, start, end, _ in spans]
-        missing = [span[3] for span, v in zip(spans, stored, strict=True) if v is None]
-        encoded = iter(self._vector_rows(missing)) if missing else iter(())
-        return np.stack([v if v is not None else next(encoded) for v in stored]).astype(np.float32, copy=False)
 
     @staticmethod
     def _type_bonus(question: Question, unit: Unit, view: tuple[int, int], aspect: str | None) -> float:

@@ -17,11 +17,9 @@ import dataclasses
 import http.client
 import json
 import re
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -30,7 +28,7 @@ import numpy as np
 from assistant.records import Citation, Reply
 from index.records import Document, Hit
 from index.search import TipIndex
-from index.text import SENTENCE_MAX_CHARS, sentence_spans, tokens, unit_spans
+from index.text import sentence_spans, tokens
 
 # A sentence of the model's answer is supported when, for some sentence of a passage it cites,
 # 0.5 * lexical + 0.5 * cosine >= SUPPORT_THRESHOLD, where lexical is the share of the answer sentence's
@@ -52,8 +50,6 @@ from index.text import SENTENCE_MAX_CHARS, sentence_spans, tokens, unit_spans
 # Not caught by any threshold: a word swapped for its opposite without a negation ("more" for "fewer",
 # "acquitted" for "convicted"): 46 such pairs scored 0.83-1.00, as overlap scores must.
 SUPPORT_THRESHOLD = 0.63
-# The report's sentences are split into clauses above this length, as the extractive answerer does.
-QUOTE_MAX_CHARS = SENTENCE_MAX_CHARS
 MAX_PASSAGES = 6
 MAX_NOTED = 5  # unverified sentences quoted in a reply's notes
 REFUSAL_TEXT = "The report does not say."
@@ -238,8 +234,6 @@ class GenerativeAnswerer:
         self.support_threshold = support_threshold
         self.max_passages = max_passages
         self.max_tokens = max_tokens
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
 
     @property
     def endpoint(self) -> str:
@@ -330,7 +324,7 @@ class GenerativeAnswerer:
                 continue
             seen.add(chunk.chunk_id)
             label = " · ".join(str(p) for p in (chunk.country, chunk.tier, chunk.year, chunk.section) if p)
-            spans = tuple(unit_spans(doc.text, chunk.start, chunk.end, QUOTE_MAX_CHARS))
+            spans = tuple(self.index.chunk_units(chunk))
             identity = " ".join(str(p) for p in (chunk.country, chunk.tier, chunk.year) if p)
             out.append(_Passage(len(out) + 1, hit, doc, label, spans, frozenset(tokens(identity))))
             if len(out) == self.max_passages:
@@ -471,7 +465,8 @@ class GenerativeAnswerer:
             return []
         candidates = [(p, start, end) for p in passages for start, end in p.spans]
         texts = [p.doc.text[start:end] for p, start, end in candidates]
-        vectors = self._encode([s.claim for s in claims] + texts)
+        spans = [(p.doc.doc_id, a, b, t) for (p, a, b), t in zip(candidates, texts, strict=True)]
+        vectors = self.index.span_vectors([(None, 0, 0, s.claim) for s in claims] + spans)
         claim_vectors, candidate_vectors = vectors[: len(claims)], vectors[len(claims):]
         cosine = claim_vectors @ candidate_vectors.T if len(candidates) else np.zeros((len(claims), 0))
         # Acronyms spelt out (and names abbreviated) so "NAP" supports "national action plan" and back.
@@ -508,23 +503,6 @@ class GenerativeAnswerer:
         """0.5 * share of the claim's content tokens in the candidate + 0.5 * embedding cosine."""
         lexical = len(claim_tokens & candidate_tokens) / len(claim_tokens) if claim_tokens else 0.0
         return 0.5 * lexical + 0.5 * max(0.0, cosine)
-
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        """Normalised sentence vectors, cached (report sentences recur across questions)."""
-        with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if missing:
-            encoded = self.index.embedder.encode(missing)
-            with self._lock:
-                for text, vector in zip(missing, encoded, strict=True):
-                    self._vectors[text] = vector
-                while len(self._vectors) > 20_000:
-                    self._vectors.popitem(last=False)
-        with self._lock:
-            rows = [self._vectors.get(t) for t in texts]
-        if any(r is None for r in rows):  # evicted meanwhile by another thread
-            return self.index.embedder.encode(texts)
-        return np.stack(rows) if rows else np.zeros((0, 1), dtype=np.float32)  # type: ignore[arg-type]
 
 
 def _sentences(text: str, passages: int) -> list[_Sentence]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol
 
@@ -14,7 +17,10 @@ from index.embed import Embedder, make_embedder
 from index.records import Chunk, Document, Hit
 from index.settings import Settings
 from index.store import StoredIndex, load_stored
+from index.text import SENTENCE_MAX_CHARS, unit_spans
 
+# Texts encoded at question time (spans the sentence store lacks, generated claims) kept for reuse.
+ENCODED_CACHE_SIZE = 20_000
 # Each retriever hands this many candidates (or k, if larger) to the fusion step.
 FUSION_DEPTH = 50
 
@@ -90,6 +96,9 @@ class TipIndex:
             self._rows_by_country.setdefault(chunk.country, []).append(row)  # type: ignore[arg-type]
         self._rows_by_country = {c: np.array(r, dtype=np.int64) for c, r in self._rows_by_country.items()}
         self._acronyms: dict[str, str] | None = None
+        self._unit_spans: dict[str, list[tuple[int, int]]] = {}
+        self._encoded: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._encoded_lock = threading.Lock()
         self.retrievers: dict[str, Retriever] = {
             "bm25": LexicalRetriever(stored),
             "dense": DenseRetriever(stored, self.embed_query),
@@ -121,6 +130,46 @@ class TipIndex:
         if self._acronyms is None:
             self._acronyms = learn_acronyms(doc.text for doc in self.documents.values())
         return expand_acronyms(query, self._acronyms)
+
+    def unit_spans(self, doc_id: str) -> list[tuple[int, int]]:
+        """Every quotable unit of a document (the sentence store's units), in order; cached."""
+        spans = self._unit_spans.get(doc_id)
+        if spans is None:
+            doc = self.documents[doc_id]
+            spans = [span for section in doc.sections
+                     for span in unit_spans(doc.text, section.start, section.end, SENTENCE_MAX_CHARS)]
+            self._unit_spans[doc_id] = spans
+        return spans
+
+    def chunk_units(self, chunk: Chunk) -> list[tuple[int, int]]:
+        """The document's units overlapping a chunk: the same spans whichever way the chunker cut."""
+        spans = self.unit_spans(chunk.document)
+        first = max(bisect.bisect_right(spans, (chunk.start, chunk.start)) - 1, 0)
+        out = []
+        for start, end in spans[first:]:
+            if start >= chunk.end:
+                break
+            if end > chunk.start:
+                out.append((start, end))
+        return out
+
+    def span_vectors(self, spans: list[tuple[str | None, int, int, str]]) -> np.ndarray:
+        """Vectors of (document, start, end, text) spans: from the sentence store when it holds the span,
+        else encoded once and kept in a bounded cache (document None: free text such as a generated claim)."""
+        stored = [self.stored.sentence_vector(doc, a, b) if doc is not None else None for doc, a, b, _ in spans]
+        with self._encoded_lock:
+            missing = list(dict.fromkeys(t for (_, _, _, t), v in zip(spans, stored, strict=True)
+                                         if v is None and t not in self._encoded))
+        encoded = dict(zip(missing, self.embedder.encode(missing), strict=True)) if missing else {}
+        with self._encoded_lock:
+            self._encoded.update(encoded)
+            rows = [v if v is not None else encoded.get(t, self._encoded.get(t))
+                    for (_, _, _, t), v in zip(spans, stored, strict=True)]
+            while len(self._encoded) > ENCODED_CACHE_SIZE:
+                self._encoded.popitem(last=False)
+        if not rows:
+            return np.zeros((0, self.stored.vectors.shape[1]), dtype=np.float32)
+        return np.stack(rows).astype(np.float32, copy=False)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
