@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+from index.errors import EXIT_ERROR, EXIT_USAGE, TipAssistantError
+
+EXIT_OK, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 3, 130
 
 
-class CliError(Exception):
-    """An expected failure with a message for the user and an exit code."""
+class CliError(TipAssistantError):
+    """A bad combination of command-line arguments, or a CLI-level failure, with its exit code."""
 
     def __init__(self, message: str, code: int = EXIT_ERROR) -> None:
         super().__init__(message)
-        self.code = code
+        self.exit_code = code
 
 
 def _add_settings_flags(parser: argparse.ArgumentParser, retrieval: bool = True) -> None:
@@ -141,32 +144,29 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return _run(args, parser)
+        code = _run(args, parser)
+        sys.stdout.flush()  # inside the try: a reader that went away is noticed here, not at exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except CliError as exc:
+    except TipAssistantError as exc:  # every expected failure; anything else is a bug and keeps its traceback
         print(f"error: {exc}", file=sys.stderr)
-        return exc.code
-    except Exception as exc:  # only the expected kinds become messages; others keep their traceback
-        message = _expected_error(exc)
-        if message is None:
-            raise
-        print(f"error: {message}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:  # the file system refused (permission denied, disk full): the user can fix it
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
 
 
-def _expected_error(exc: Exception) -> str | None:
-    from assistant.records import QuestionError
-    from index.embed import EmbeddingModelError
-    from index.parse import ParseError
-    from index.search import UnknownCountryError
-    from index.settings import SettingsError
-    from index.store import IndexStoreError
-
-    expected = (QuestionError, SettingsError, IndexStoreError, FileNotFoundError, UnknownCountryError,
-                EmbeddingModelError, ParseError, PermissionError, IsADirectoryError)
-    return str(exc) if isinstance(exc, expected) else None
+def _reader_gone() -> int:
+    """The reader of standard output closed it (``| head -1``): stop quietly, as standard tools do."""
+    # Python flushes stdout again at exit; pointing it at /dev/null keeps that flush from failing too.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_OK
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -287,8 +287,6 @@ def format_reply(reply) -> str:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from assistant.records import QuestionError
-
     if args.batch is None and args.question is None:
         raise CliError("give a QUESTION or --batch FILE", EXIT_USAGE)
     if args.batch is not None and args.question is not None:
@@ -299,10 +297,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.question is not None:
         from assistant.question import clean
 
-        try:
-            clean(args.question, 10**9)
-        except QuestionError as exc:
-            raise CliError(str(exc), EXIT_USAGE) from exc
+        clean(args.question, 10**9)  # an empty question fails before the model loads
     bot = _assistant(args)
     if args.batch is not None:
         return _ask_batch(bot, args.batch, args.country)
@@ -312,8 +307,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _ask_batch(bot, path: Path, countries: list[str] | None) -> int:
-    from assistant.records import QuestionError
-    from index.search import UnknownCountryError
+    from index.errors import QuestionError
 
     if str(path) == "-":
         lines = sys.stdin.buffer.read().decode("utf-8", errors="replace").splitlines()
@@ -330,14 +324,14 @@ def _ask_batch(bot, path: Path, countries: list[str] | None) -> int:
         try:
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-                raise ValueError('each line must be an object with a "question" string')
+                raise QuestionError('each line must be an object with a "question" string')
             item_id = item.get("id")
             history = item.get("history") or []
             if not isinstance(history, list):
-                raise ValueError('"history" must be a list of strings')
+                raise QuestionError('"history" must be a list of strings')
             reply = bot.ask(item["question"], history=[str(h) for h in history], countries=countries)
             out = reply.to_dict()
-        except (ValueError, QuestionError, UnknownCountryError) as exc:
+        except (json.JSONDecodeError, TipAssistantError) as exc:
             failures += 1
             out = {"error": f"line {number}: {exc}"}
         if item_id is not None:
@@ -347,7 +341,7 @@ def _ask_batch(bot, path: Path, countries: list[str] | None) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from assistant.records import QuestionError
+    from index.errors import QuestionError
 
     bot = _assistant(args)
     print(f"TIP Assistant — {len(bot.countries)} countr{'y' if len(bot.countries) == 1 else 'ies'} loaded. "

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.records import Citation, Reply
+from index.errors import TipAssistantError
 from index.records import Document, Hit
 from index.search import TipIndex
 from index.text import sentence_spans, tokens
@@ -91,7 +92,7 @@ _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|without|lack(?:s|ed|ing)?
 _DELIMITER = re.compile(r"</?\s*passages\s*>", re.I)
 
 
-class LlmError(RuntimeError):
+class LlmError(TipAssistantError, RuntimeError):
     """The model server could not give an answer: down, too slow, an HTTP error, or an unparseable response.
 
     ``reason`` is a short phrase for the user ("timeout after 60 s").

@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 from index.records import Hit
 
 
-class QuestionError(ValueError):
-    """The question cannot be asked as given (empty, or only control characters)."""
-
-
 @dataclass(frozen=True)
 class Citation:
     """A numbered, verbatim excerpt: ``quote == document_text[start:end]``."""
@@ -38,6 +34,8 @@ class Citation:
             "start": self.start,
             "end": self.end,
             "score": round(self.score, 4),
+            "year": self.year,
+            "page": self.page,
         }
 
 
@@ -58,10 +56,13 @@ class Reply:
     best_score: float | None = None
 
     def to_dict(self) -> dict:
-        """The JSON form: answer, citations, refused, timings."""
+        """The JSON form: everything a caller needs to show, check or log the reply (hits excepted)."""
         return {
             "answer": self.answer,
             "citations": [c.to_dict() for c in self.citations],
             "refused": self.refused,
+            "answerer": self.answerer,
+            "notes": list(self.notes),
+            "countries": list(self.countries),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},
         }

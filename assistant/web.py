@@ -57,7 +57,8 @@ import gradio as gr
 
 from assistant.core import Assistant
 from assistant.paths import feedback_file
-from assistant.records import Citation, QuestionError, Reply
+from assistant.records import Citation, Reply
+from index.errors import ConfigError, QuestionError, TipAssistantError, UnknownCountryError
 from index.records import Document
 from index.settings import Settings
 from index.text import paragraph_spans
@@ -141,10 +142,6 @@ details.tip-source[open] > summary { border-bottom: 1px solid var(--border-color
 .tip-placeholder { text-align: center; color: var(--body-text-color-subdued); }
 .tip-placeholder strong { display: block; font-size: 1.15em; color: var(--body-text-color); margin-bottom: .3em; }
 """
-
-
-class WebConfigError(ValueError):
-    """A web setting (host, auth) is not usable as given."""
 
 
 def theme() -> gr.themes.Base:
@@ -333,15 +330,11 @@ def parse_history(history: str | list[str] | None) -> list[str]:
         try:
             items = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"history is not a valid JSON list: {exc}") from exc
+            raise QuestionError(f"history is not a valid JSON list: {exc}") from exc
         if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise ValueError("history must be a JSON list of strings")
+            raise QuestionError("history must be a JSON list of strings")
         return [i for i in items if i.strip()]
     return [line for line in text.splitlines() if line.strip()]
-
-
-def _citation_record(c: Citation) -> dict[str, Any]:
-    return {**c.to_dict(), "year": c.year, "page": c.page}
 
 
 def export_markdown(turns: list[Turn], title: str = "TIP Assistant conversation") -> str:
@@ -375,7 +368,7 @@ def feedback_record(turn: Turn, vote: str, comment: str = "") -> dict[str, Any]:
         "timestamp": _now(),
         "question": turn.question,
         "answer": reply.answer if reply else turn.error,
-        "citations": [_citation_record(c) for c in reply.citations] if reply else [],
+        "citations": [c.to_dict() for c in reply.citations] if reply else [],
         "refused": reply.refused if reply else None,
         "vote": vote,
         "comment": comment.strip(),
@@ -418,11 +411,11 @@ class ChatService:
         by_name = {c.lower(): c for c in self.bot.countries}
         name = by_name.get(country.strip().lower())
         if name is None:
-            raise ValueError(f"unknown country {country!r}; this index holds {', '.join(self.bot.countries)}")
+            raise UnknownCountryError(f"unknown country {country!r}; this index holds {', '.join(self.bot.countries)}")
         return [name]
 
     def ask(self, question: str, history: list[str], country: str | None) -> Reply:
-        """One answer; raises QuestionError / ValueError for a question or filter that cannot be asked."""
+        """One answer; raises a TipAssistantError for a question or filter that cannot be asked."""
         countries = self.countries_filter(country)
         # Assistant.ask is safe to call from several threads (Gradio runs events concurrently).
         reply = self.bot.ask(question, history=history, countries=countries)
@@ -433,7 +426,7 @@ class ChatService:
         question = question or ""
         try:
             reply = self.ask(question, history_of(turns), country)
-        except (QuestionError, ValueError) as exc:
+        except TipAssistantError as exc:
             return Turn(question, error=str(exc), html=error_html(str(exc)))
         except Exception as exc:  # the page shows a short message; the log keeps the traceback
             log.exception("answering %r failed", question)
@@ -456,7 +449,7 @@ class ChatService:
                 else:
                     reply = dataclasses.replace(item, hits=[])
                     yield Turn(question, reply=reply, html=reply_html(reply, self.documents))
-        except (QuestionError, ValueError) as exc:
+        except TipAssistantError as exc:
             yield Turn(question, error=str(exc), html=error_html(str(exc)))
 
     def respond(self, question: str, turns: list[Turn] | None, country: str | None) -> Iterator[tuple]:
@@ -543,7 +536,7 @@ class ChatService:
         try:
             earlier = parse_history(history)
             reply = self.ask(question if isinstance(question, str) else "", earlier, country)
-        except (QuestionError, ValueError) as exc:
+        except TipAssistantError as exc:
             raise gr.Error(str(exc)) from exc
         return reply.to_dict()
 
@@ -685,16 +678,13 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
         return None
     user, sep, password = value.partition(":")
     if not sep or not user.strip() or not password:
-        raise WebConfigError('auth must be "USER:PASSWORD" with a non-empty user and password '
+        raise ConfigError('auth must be "USER:PASSWORD" with a non-empty user and password '
                              "(--auth or TIP_ASSISTANT_AUTH)")
     return user.strip(), password
 
 
 def serve(settings: Settings, allow_remote: bool = False) -> int:
     """Load the assistant, then serve the chat until interrupted. Returns the process exit code."""
-    from index.embed import EmbeddingModelError
-    from index.store import IndexStoreError
-
     host = settings.host or "127.0.0.1"
     if not is_loopback(host) and not allow_remote:
         print(f"error: refusing to serve on {host}, which other machines can reach; pass --allow-remote to do "
@@ -702,15 +692,15 @@ def serve(settings: Settings, allow_remote: bool = False) -> int:
         return EXIT_USAGE
     try:
         auth = parse_auth(settings.auth)
-    except WebConfigError as exc:
+    except TipAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return exc.exit_code
     print("Loading the index and the embedding model (the default index is built on first run)…",
           file=sys.stderr, flush=True)
     try:
         bot = Assistant.load(settings=settings)
         bot.ask(WARM_UP_QUESTION)
-    except (IndexStoreError, EmbeddingModelError, FileNotFoundError, PermissionError) as exc:
+    except (TipAssistantError, OSError) as exc:
         print(f"error: cannot load the index: {exc}", file=sys.stderr)
         return EXIT_ERROR
     app = build_app(bot, settings)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.countries import CountryMatcher
+from index.errors import TipAssistantError
 from index.parse import load_paths
 from index.records import Document
 from index.text import sentence_spans, tokens
@@ -93,7 +94,7 @@ _SUFFIXES = ("ia", "land", "stan", "ova", "ar", "esh", "mark", "aria", "onia", "
              "avia", "oria")
 
 
-class SynthError(RuntimeError):
+class SynthError(TipAssistantError, RuntimeError):
     """The source corpora are missing or too small to recombine."""
 
 

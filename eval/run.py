@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import metrics
+from index.errors import ConfigError, GoldFormatError
 from index.settings import Settings
 
 # Named configurations compared side by side. "hybrid+routing" is what the assistant ships with.
@@ -38,10 +39,6 @@ TABLE_COLUMNS = [
 ]
 LOWER_IS_BETTER = {"false_refusal_rate", "total_ms_p50", "total_ms_p95", "median_quote_chars"}
 GOLD_KEYS = {"id": str, "question": str, "answer": str, "facts": list, "evidence": list, "answerable": bool}
-
-
-class GoldFormatError(ValueError):
-    """A gold file line does not follow the gold format; the message names the file and line."""
 
 
 @dataclass(frozen=True)
@@ -327,19 +324,13 @@ def run_cli(args, settings: Settings) -> int:
         names = list(CONFIGS)
     for name in names:
         if name not in CONFIGS:
-            print(f"error: unknown configuration {name!r}; known: {', '.join(CONFIGS)}, all", file=sys.stderr)
-            return 2
+            raise ConfigError(f"unknown configuration {name!r}; known: {', '.join(CONFIGS)}, all")
     if args.corpus and args.index_dir:
-        print("error: give --index or --corpus, not both", file=sys.stderr)
-        return 2
+        raise ConfigError("give --index or --corpus, not both")
     index_dir = Path(args.index_dir) if args.index_dir else None
     if args.calibrate:
-        try:
-            result = calibrate(args.gold, args.corpus, index_dir, settings.replace(index_dir=None),
-                               progress=not args.quiet)
-        except GoldFormatError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+        result = calibrate(args.gold, args.corpus, index_dir, settings.replace(index_dir=None),
+                           progress=not args.quiet)
         print("| Threshold | Decision accuracy | Balanced accuracy | Refusal acc. | False refusal | Fact recall |")
         print("|---|---|---|---|---|---|")
         for row in result["rows"]:
@@ -350,12 +341,8 @@ def run_cli(args, settings: Settings) -> int:
         print(f"\nbest refusal_threshold: {result['best']['threshold']:.2f} "
               f"(set TIP_ASSISTANT_REFUSAL_THRESHOLD or the Settings default)")
         return 0
-    try:
-        results = run(args.gold, args.corpus, index_dir, names,
-                      settings.replace(index_dir=None), progress=not args.quiet)
-    except GoldFormatError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    results = run(args.gold, args.corpus, index_dir, names, settings.replace(index_dir=None),
+                  progress=not args.quiet)
     if args.json:
         summary = {name: {g: d["overall"] for g, d in data["gold"].items()}
                    for name, data in results["configs"].items()}

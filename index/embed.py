@@ -10,6 +10,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from index.errors import EmbeddingModelError
 from index.text import tokens
 
 # Idle OpenMP threads that spin instead of sleeping make a one-sentence encode 30x slower on a busy
@@ -17,10 +18,6 @@ from index.text import tokens
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 PACKAGED_MODELS = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
-
-
-class EmbeddingModelError(RuntimeError):
-    """The configured embedding model cannot be found or loaded offline."""
 
 
 @runtime_checkable

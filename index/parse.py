@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+from index.errors import ParseError, SourceNotFoundError
 from index.records import Document, Section
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
@@ -32,13 +33,11 @@ _HEADER_PAREN = re.compile(r"^\s*(?:#+\s*)?([A-Z][A-Z0-9 .,'’()&\-]*?[A-Z.)])\
 _HEADER_COLON = re.compile(r"^\s*(?:#+\s*)?([A-Z][A-Z0-9 .,'’()&\-]*?[A-Z.)])\s*:\s*" + _TIER + r"\s*$", re.I)
 _YEAR = re.compile(r"\b(20\d\d|19\d\d)\b")
 _NBSP = re.compile("[\u00a0\u2007\u202f]")
+# A Markdown heading's marker is "#" to "######" and a space; "#0" or a lone "#" is text.
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(?=\S)")
 _TERMINAL = ".!?:;\"'”’)]"
 _KNOWN_LOWER = {h.lower() for h in KNOWN_HEADINGS}
 _SMALL_WORDS = {"and", "of", "the", "de", "da", "du", "la", "le", "del", "for", "on", "in"}
-
-
-class ParseError(ValueError):
-    """A file could not be read as a report narrative; the message names the file and the reason."""
 
 
 @dataclass
@@ -113,7 +112,7 @@ def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
     for path in paths:
         path = Path(path)
         if not path.exists():
-            raise FileNotFoundError(f"no such file or folder: {path}")
+            raise SourceNotFoundError(f"no such file or folder: {path}")
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
@@ -347,9 +346,7 @@ def _paragraphs(lines: list[str]) -> list[tuple[str, int | None]]:
     for raw_line in lines:
         if "\f" in raw_line:
             page += raw_line.count("\f")
-        line = raw_line.replace("\f", " ").strip()
-        if line.startswith("#"):
-            line = line.lstrip("#").strip()
+        line = _MARKDOWN_HEADING.sub("", raw_line.replace("\f", " ").strip())
         if not line:
             if current:
                 blocks.append((current, current_page if has_pages else None))

@@ -14,6 +14,7 @@ from index.acronyms import expand as expand_acronyms
 from index.acronyms import learn as learn_acronyms
 from index.countries import CountryMatcher
 from index.embed import Embedder, make_embedder
+from index.errors import UnknownCountryError
 from index.records import Chunk, Document, Hit
 from index.settings import Settings
 from index.store import StoredIndex, load_stored
@@ -23,10 +24,6 @@ from index.text import SENTENCE_MAX_CHARS, unit_spans
 ENCODED_CACHE_SIZE = 20_000
 # Each retriever hands this many candidates (or k, if larger) to the fusion step.
 FUSION_DEPTH = 50
-
-
-class UnknownCountryError(ValueError):
-    """A country filter names a country the index does not hold."""
 
 
 class Retriever(Protocol):

@@ -13,16 +13,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal, get_args, get_type_hints
 
+from index.errors import SettingsError
+
 ENV_PREFIX = "TIP_ASSISTANT_"
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 
 Retrieval = Literal["hybrid", "bm25", "dense"]
 Chunker = Literal["sentence", "fixed"]
 Overlong = Literal["truncate", "refuse"]
-
-
-class SettingsError(ValueError):
-    """A setting has an unknown name or a value of the wrong kind."""
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,13 @@ import numpy as np
 
 from index.chunk import chunk_documents
 from index.embed import Embedder, make_embedder
+from index.errors import (
+    EmptyCorpusError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexNotFoundError,
+    IndexStoreError,
+)
 from index.lexical import Bm25Index
 from index.parse import LoadResult, load_paths
 from index.records import Chunk, Document, Section
@@ -35,26 +42,6 @@ HNSW_EF_SEARCH = 1024  # recall@10 0.99 against exact on real report vectors (se
 HNSW_EF_CONSTRUCTION = 80
 
 ProgressCallback = Callable[[int, int], None]
-
-
-class IndexStoreError(RuntimeError):
-    """Base class for index problems; messages name the problem and the fix."""
-
-
-class IndexNotFoundError(IndexStoreError):
-    pass
-
-
-class IndexCorruptError(IndexStoreError):
-    pass
-
-
-class IndexMismatchError(IndexStoreError):
-    """The index was built with another model or from a corpus that has since changed."""
-
-
-class EmptyCorpusError(IndexStoreError):
-    """Nothing indexable was found in the given paths."""
 
 
 def package_version() -> str:

@@ -57,8 +57,11 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans within ``text[start:end]``; paragraph breaks and list bullets always end a sentence
-    (a bullet itself belongs to no sentence)."""
+    """Sentence spans within ``text[start:end]``; paragraph breaks and list bullets always end a sentence.
+
+    Every non-space character lies in a span, except list markers: a bullet followed by item text
+    belongs to no sentence (see list_marker_spans); a bullet with nothing after it is text.
+    """
     spans: list[tuple[int, int]] = []
     for p_start, p_end in paragraph_spans(text, start, end):
         for b_start, b_end in _bullet_items(text, p_start, p_end):
@@ -73,14 +76,30 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
 
 def _bullet_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A paragraph split at list bullets ("• Train judges. • Adopt a plan.")."""
+    """A paragraph split at its list markers ("• Train judges. • Adopt a plan.")."""
     items = []
     cursor = start
-    for match in _BULLET.finditer(text, start, end):
-        items.append((cursor, match.start()))
-        cursor = match.end()
+    for marker_start, marker_end in list_marker_spans(text, start, end):
+        items.append((cursor, marker_start))
+        cursor = marker_end
     items.append((cursor, end))
     return items
+
+
+def list_marker_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Bullets (with the spaces after them) that introduce a list item within ``text[start:end]``.
+
+    A bullet is a marker only when item text follows it before the next bullet or the end; a bullet
+    with nothing after it ("Done •", a lone "•") is ordinary text.
+    """
+    end = len(text) if end is None else end
+    matches = list(_BULLET.finditer(text, start, end))
+    markers = []
+    for i, match in enumerate(matches):
+        following_end = matches[i + 1].start() if i + 1 < len(matches) else end
+        if text[match.end() : following_end].strip():
+            markers.append((match.start(), match.end()))
+    return markers
 
 
 def _is_abbreviation(text: str, sentence_start: int, period: int) -> bool:

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from assistant.core import Assistant
-from assistant.records import QuestionError, Reply
+from assistant.records import Reply
+from index.errors import QuestionError
 
 pytestmark = pytest.mark.model
 
@@ -29,7 +30,7 @@ def test_tier_answer_cites_the_tier_sentence(seed_bot: Assistant) -> None:
     assert not reply.refused and "Tier 1" in reply.answer
     assert "Tier 1" in reply.citations[0].quote
     assert_grounded(seed_bot, reply)
-    assert set(reply.to_dict()) == {"answer", "citations", "refused", "timings"}
+    assert set(reply.to_dict()) == {"answer", "citations", "refused", "answerer", "notes", "countries", "timings"}
     assert reply.timings["total_ms"] > 0
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core import Assistant
-from assistant.records import QuestionError
+from index.errors import QuestionError
 from index.parse import load_paths
 from index.search import TipIndex
 from index.settings import Settings
@@ -162,3 +162,45 @@ def test_serve_refuses_a_broken_index(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert b"unreadable" in result.stderr and b"tip-assistant index build" in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ("search", "--json", "--k", "5", "victims"),
+    ("ask", "--batch", "-"),
+    ("ask", "--json", "What tier is Lithuania on?"),
+    ("index", "info"),
+])
+def test_output_to_a_closed_pipe_exits_quietly(hashing_index: Path, args: tuple[str, ...]) -> None:
+    """`… | head -1`: the reader goes away before the command writes; no traceback, status 0."""
+    env = {**os.environ, "TIP_ASSISTANT_MODEL": "hashing-64", "TIP_ASSISTANT_INDEX_DIR": str(hashing_index)}
+    batch = b'{"question": "What tier is Lithuania on?"}\n' * 20
+    process = subprocess.Popen([*CLI, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env=env)
+    process.stdout.close()  # closed before the interpreter has even started: every write fails
+    _, err = process.communicate(batch if "--batch" in args else b"", timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert b"Traceback" not in err and b"BrokenPipe" not in err and b"Exception ignored" not in err
+
+
+@pytest.mark.parametrize("command", [
+    "search --json --k 8 victims",
+    "ask --batch -",
+])
+def test_piping_into_head_prints_one_line(hashing_index: Path, command: str) -> None:
+    env = {**os.environ, "TIP_ASSISTANT_MODEL": "hashing-64", "TIP_ASSISTANT_INDEX_DIR": str(hashing_index)}
+    batch = '{"question": "What tier is Lithuania on?"}\n' * 50
+    script = f'"{sys.executable}" -m assistant {command} | head -1; echo "status=${{PIPESTATUS[0]}}" >&2'
+    result = subprocess.run(["bash", "-c", script], input=batch.encode(), capture_output=True, timeout=120, env=env)
+    assert len(result.stdout.decode().splitlines()) == 1 and json.loads(result.stdout)
+    assert b"Traceback" not in result.stderr and b"status=0" in result.stderr, result.stderr.decode()
+
+
+def test_json_reply_says_the_model_was_not_reached(hashing_index: Path) -> None:
+    """A script using --llm-url learns from the JSON alone that the extractive answerer replied, and why."""
+    result = cli("ask", "--json", "--index", str(hashing_index), "--llm-url", "http://127.0.0.1:9/v1",
+                 "How many Ukrainians did the police train to register refugees?")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["answerer"] == "extractive" and reply["countries"] == ["Lithuania"]
+    assert any("cannot reach" in note for note in reply["notes"]), reply["notes"]
+    assert {"n", "quote", "start", "end", "page", "year"} <= set(reply["citations"][0])

@@ -18,6 +18,7 @@ from assistant import web
 from assistant.core import Assistant
 from assistant.paths import bundled_corpus
 from assistant.records import Citation, Reply
+from index.errors import ConfigError
 from index.settings import Settings
 from index.store import build_index
 
@@ -293,7 +294,7 @@ def test_parse_history() -> None:
 
 def test_api_ask_returns_reply_json_and_errors(service: web.ChatService) -> None:
     out = service.api_ask("What tier is Lithuania on?", "", "All")
-    assert set(out) == {"answer", "citations", "refused", "timings"}
+    assert set(out) == {"answer", "citations", "refused", "answerer", "notes", "countries", "timings"}
     assert "Tier 1" in out["answer"] and out["citations"][0]["n"] == 1
     follow = service.api_ask("What does the report recommend about a rapporteur?", '["What tier is Lithuania on?"]')
     assert "rapporteur" in follow["answer"].lower()
@@ -356,7 +357,7 @@ def test_parse_auth() -> None:
     assert web.parse_auth(None) is None and web.parse_auth("") is None
     assert web.parse_auth("user:pa:ss") == ("user", "pa:ss")
     for bad in ("user", ":pass", "user:", " :x"):
-        with pytest.raises(web.WebConfigError, match="USER:PASSWORD"):
+        with pytest.raises(ConfigError, match="USER:PASSWORD"):
             web.parse_auth(bad)
 
 
