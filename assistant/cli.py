@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_llm_flags(serve)
 
     evaluate = commands.add_parser("eval", help="score answers against a gold set")
-    evaluate.add_argument("--gold", type=Path, required=True, action="append", metavar="FILE",
+    evaluate.add_argument("--gold", type=Path, action="append", metavar="FILE",
                           help="gold JSONL file (repeatable)")
     evaluate.add_argument("--corpus", type=Path, action="append", metavar="PATH",
                           help="build temporary indexes from these paths (repeatable)")
@@ -110,8 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, metavar="DIR", help="write table.md, results.json and chart.png here")
     evaluate.add_argument("--json", action="store_true", help="print metrics as JSON")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")
-    evaluate.add_argument("--calibrate", action="store_true",
-                          help="sweep the refusal threshold and print the best by balanced accuracy")
+    evaluate.add_argument("--fit", action="append", metavar="GOLD=CORPUS[,CORPUS]",
+                          help="fit the answer model on dev gold sets, each with its corpus (repeatable); "
+                               "writes --model-out")
+    evaluate.add_argument("--model-out", type=Path, metavar="FILE",
+                          help="where --fit writes the answer model (default: the bundled one)")
     _add_llm_flags(evaluate)
     _add_settings_flags(evaluate)
 

@@ -1,49 +1,75 @@
-"""Resolve follow-up questions against the conversation so far."""
+"""Resolve a question against the conversation so far: which countries it is about, and which it only names."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from index.countries import CountryMatcher
 
-# Words by which a follow-up points back at the previous question ("there", "it", "which one").
-POINTS_BACK = re.compile(r"\b(it|its|there|that|this|those|these|them|they|their|same|one|ones)\b", re.I)
+# Words by which a follow-up points back at the conversation ("there", "it", "that country", "the government").
+POINTS_BACK = re.compile(
+    r"\b(it|its|it's|there|that|this|those|these|them|they|their|theirs|same|one|ones|the government|"
+    r"the country|the authorities|officials|he|she|his|her)\b", re.I)
 
 
 @dataclass
 class Resolved:
-    """The countries a question is about."""
+    """The countries a question is about (subjects), and the others it names."""
 
-    countries: list[str]  # corpus countries, from the question or else from history
-    missing: list[str]  # countries named (in the question or inherited) that the corpus does not hold
+    subjects: list[str]  # corpus countries the question is about: named, else inherited, else implied
+    missing: list[str]  # countries the question is about that the corpus does not hold
+    mentioned: list[str] = field(default_factory=list)  # other countries it names or qualifies ("Nigerian traffickers")
+    named: list[str] = field(default_factory=list)  # corpus countries named outright in the question itself
+    inherited: bool = False  # the subjects come from an earlier turn
 
 
 def resolve(question: str, history: list[str], matcher: CountryMatcher, single_country: str | None) -> Resolved:
-    """Countries named in the question win; otherwise the most recent history turn naming one.
-
-    ``history`` holds earlier user questions (and optionally answers), oldest first. With a one-country
-    corpus and no country anywhere, that country is implied.
+    """Countries named in the question are its subjects; adjectives ("Malagasy workers") are subjects only
+    when nothing is named; otherwise subjects come from the latest earlier turn that had some (a country
+    the corpus lacks carries over only when the follow-up points back at it), else the corpus's only
+    country. ``history`` holds earlier user questions (optionally answers), oldest first.
     """
     mentions = matcher.mentions(question)
-    inside = [c for c, _ in mentions if c in matcher.corpus]
-    outside = [c for c, _ in mentions if c not in matcher.corpus]
-    if mentions and not any(named for _, named in mentions) and history:
-        # "Vietnamese workers" in a follow-up about Serbia: Serbia stays in scope, Vietnam joins it.
-        for turn in reversed(history):
-            earlier = [c for c in matcher.find(turn) if c in matcher.corpus]
-            if earlier:
-                inside = list(dict.fromkeys(earlier + inside))
-                break
-    if not inside and not outside:
-        for turn in reversed(history):
-            inside, outside = matcher.split(turn)
-            # A country the corpus lacks carries over only when the follow-up points back at it ("there").
-            if outside and not inside and not POINTS_BACK.search(question):
-                outside = []
-                continue
-            if inside or outside:
-                break
-    if not inside and not outside and single_country:
-        inside = [single_country]
-    return Resolved(countries=inside, missing=outside)
+    named_inside = [c for c, named in mentions if named and c in matcher.corpus]
+    named_outside = [c for c, named in mentions if named and c not in matcher.corpus]
+    governed = set(matcher.governed(question))
+    # "Norwegian authorities": an adjective qualifying a state names the country the question is about.
+    named_outside += [c for c, named in mentions if not named and c in governed and c not in matcher.corpus]
+    named_inside += [c for c, named in mentions if not named and c in governed and c in matcher.corpus]
+    adjectives = [c for c, named in mentions if not named and c not in governed]
+    subjects, missing = named_inside, named_outside
+    mentioned = [c for c in adjectives if c not in subjects]
+    inherited = False
+    if not subjects and not missing:
+        earlier = _from_history(question, history, matcher, single_country)
+        if earlier is not None:
+            subjects, missing = earlier
+            inherited = True
+            mentioned = [c for c in adjectives if c not in subjects]
+        elif adjectives:
+            # "Are Malagasy workers at risk?": with nothing named, a corpus country's adjective names the
+            # subject; an uncovered one ("Peruvian workers") stays a word the evidence must contain.
+            subjects = [c for c in adjectives if c in matcher.corpus]
+            mentioned = [c for c in adjectives if c not in matcher.corpus]
+    if not subjects and not missing and single_country:
+        subjects = [single_country]
+    return Resolved(subjects=subjects, missing=missing, mentioned=mentioned, named=named_inside, inherited=inherited)
+
+
+def _from_history(question: str, history: list[str], matcher: CountryMatcher,
+                  single_country: str | None) -> tuple[list[str], list[str]] | None:
+    for turn in reversed(history):
+        mentions = matcher.mentions(turn)
+        governed = set(matcher.governed(turn))
+        # Named countries first, then a corpus country's adjective ("Lithuanian police"); a country the
+        # corpus lacks only when the turn was about nothing else.
+        inside = [c for c, named in mentions if (named or c in governed) and c in matcher.corpus] or \
+            [c for c, _ in mentions if c in matcher.corpus]
+        outside = [] if inside else [c for c, named in mentions if (named or c in governed)
+                                     and c not in matcher.corpus]
+        if outside and not inside and not POINTS_BACK.search(question):
+            continue
+        if inside or outside:
+            return inside, outside
+    return None

@@ -1,102 +1,59 @@
-"""The Assistant: loads an index once and answers questions with cited, verbatim excerpts."""
+"""The Assistant: loads an index once and answers questions with cited, verbatim excerpts.
+
+A question goes through three steps: understanding (clean it, resolve the conversation's countries, read its
+cues and decide its intent: assistant/intents.py), answering (the intent's answerer: assistant/answerers),
+and, for answers drawn from retrieved passages, an optional rewrite by a local model (assistant/llm.py).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from assistant.conversation import POINTS_BACK, Resolved, resolve
-from assistant.extractive import (
-    RECOMMENDATION_NOISE,
-    TIER_NOISE,
-    ExtractiveAnswerer,
-    ScoredUnit,
-    aspect_of,
-    summary_span,
-    tier_clause,
-    tier_unit_span,
-)
+from assistant.answerers import ROUTES, Tools, Turn
+from assistant.answerers.base import placement_only
+from assistant.conversation import Resolved, resolve
+from assistant.evidence import AnswerModel, Evidence
+from assistant.intents import Cues, Intent, Scope, decide, read_cues
 from assistant.paths import bundled_corpus, default_index_dir
-from assistant.question import Question, analyse
-from assistant.records import Citation, Reply
-from index.chunk import is_list_section
+from assistant.question import analyse
+from assistant.records import Reply
 from index.embed import Embedder
+from index.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, UnknownCountryError
 from index.records import Document, Hit
-from index.search import TipIndex, UnknownCountryError
+from index.search import TipIndex
 from index.settings import Settings
-from index.store import IndexCorruptError, IndexMismatchError, IndexNotFoundError, build_index, read_manifest
-from index.text import tokens
+from index.store import build_index, read_manifest
 
 INJECTION_REPLY = (
     "I only answer questions about the report, from its text; I can't follow instructions to change "
     "how I answer or what the report says."
 )
-_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
-# Words about a placement that a tier answer already covers ("Why did it stay there?", "its current tier").
-_PLACEMENT = frozenset(tokens(
-    "keep kept stay stayed remain remained top bottom move moved current currently latest place status level "
-    "position standing where now still", keep_stopwords=True))
-_MOVES = frozenset(tokens("downgraded upgraded dropped raised lowered", keep_stopwords=True))
-_WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
-
-
-class _Citations:
-    """Collects citations, numbering each distinct excerpt once."""
-
-    def __init__(self, documents: dict[str, Document]) -> None:
-        self.documents = documents
-        self.items: list[Citation] = []
-
-    def add(self, document: str, start: int, end: int, score: float) -> int:
-        for citation in self.items:
-            if citation.document == document and citation.start == start and citation.end == end:
-                return citation.n
-        doc = self.documents[document]
-        self.items.append(Citation(
-            n=len(self.items) + 1, document=document, country=doc.country, tier=doc.tier,
-            section=doc.section_at(start), quote=doc.text[start:end], start=start, end=end, score=score,
-            year=doc.year, page=doc.page_at(start),
-        ))
-        return self.items[-1].n
-
-
-@dataclass
-class _Turn:
-    """One question being answered: what it asks, about which countries, with what context."""
-
-    parsed: Question
-    countries: list[str]
-    missing: list[str]
-    query: str  # text to retrieve with (acronyms expanded)
-    context: str  # text whose terms a supporting sentence should share
-    timings: dict[str, float]
-    history: list[str] = field(default_factory=list)
-    hits: list[Hit] = field(default_factory=list)
-    scored: list[ScoredUnit] = field(default_factory=list)
-    retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
-    query_vector: np.ndarray | None = None
+# A follow-up with no intent and at most this many topic words of its own keeps the intent before it.
+FOLLOW_UP_TERMS = 2
+# Pronouns that stand for the earlier question's topic, not its country.
+_TOPIC_BACK = re.compile(r"\b(that|this|it|them|those|these|the same)\b", re.I)
 
 
 class Assistant:
     """Question answering over one loaded index. Construct with ``Assistant.load``; safe to share between threads."""
 
-    def __init__(self, index: TipIndex, settings: Settings) -> None:
+    def __init__(self, index: TipIndex, settings: Settings, model: AnswerModel | None = None) -> None:
         self.index = index
         self.settings = settings
-        self.extractive = ExtractiveAnswerer(index)
+        self._by_country: dict[str, Document] = {}
+        for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
+            self._by_country.setdefault(doc.country, doc)
+        self.evidence = Evidence(index, model or AnswerModel.load(settings.answer_model))
+        self.tools = Tools(index, self.evidence, settings, self._by_country)
         self.generative = None
         if settings.llm_url:
             from assistant.llm import GenerativeAnswerer
 
             self.generative = GenerativeAnswerer(index, settings.llm_url, settings.llm_model, settings.llm_timeout)
-        self._by_country: dict[str, Document] = {}
-        for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
-            self._by_country.setdefault(doc.country, doc)
 
     @classmethod
     def load(
@@ -148,10 +105,9 @@ class Assistant:
         question with nothing to ask; never returns an error as text.
         """
         started = time.perf_counter()
-        turn = self._understand(question, history, countries)
-        reply = self._dispatch(turn)
-        if self._generates(turn):
-            reply = self.generative.answer(turn.parsed.text, turn.hits, reply, turn.history)
+        turn, reply = self._answer(question, history, countries)
+        if self._generates(turn, reply):
+            reply = self._keep_lead(self.generative.answer(turn.question, turn.hits, reply, turn.history), reply)
         return self._finish(turn, reply, started)
 
     def ask_stream(self, question: str, history: list[str] | None = None,
@@ -159,62 +115,124 @@ class Assistant:
         """Like ask(), but yields a local model's text as it is generated; the final Reply always comes last
         and supersedes the streamed text (unverified sentences dropped). Without a model, only the Reply."""
         started = time.perf_counter()
-        turn = self._understand(question, history, countries)
-        reply = self._dispatch(turn)
-        if self._generates(turn):
-            for item in self.generative.stream(turn.parsed.text, turn.hits, reply, turn.history):
+        turn, reply = self._answer(question, history, countries)
+        if self._generates(turn, reply):
+            extractive = reply
+            for item in self.generative.stream(turn.question, turn.hits, reply, turn.history):
                 if isinstance(item, str):
                     yield item
                 else:
-                    reply = item
+                    reply = self._keep_lead(item, extractive)
         yield self._finish(turn, reply, started)
-
-    def _generates(self, turn: _Turn) -> bool:
-        return self.generative is not None and turn.retrieved and bool(turn.hits)
-
-    def _finish(self, turn: _Turn, reply: Reply, started: float) -> Reply:
-        reply.notes = turn.parsed.notes + reply.notes
-        reply.countries = turn.countries
-        reply.hits = reply.hits or turn.hits
-        reply.timings = {**turn.timings, **reply.timings, "total_ms": _ms(started)}
-        return reply
 
     def retrieve(self, question: str, history: list[str] | None = None, k: int = 10) -> list[Hit]:
         """The passages retrieval finds for a question in its conversation (as ask() routes it)."""
         turn = self._understand(question, history, None)
-        routed = turn.countries if self.settings.country_routing else None
-        return self.index.search(turn.query, k=k, countries=routed or None, routing=False)
+        within = None if turn.intent is Intent.COUNTRY else turn.subjects or None
+        routed = within if self.settings.country_routing else None
+        return self.index.search(turn.query, k=k, countries=routed, routing=False)
+
+    # Answering
+
+    def _answer(self, question: str, history: list[str] | None, countries: list[str] | None) -> tuple[Turn, Reply]:
+        turn = self._understand(question, history, countries)
+        if turn.intent is None:  # an injected instruction
+            return turn, Reply(turn.question, INJECTION_REPLY, [], refused=True)
+        if turn.missing and not turn.subjects and turn.intent not in (Intent.COUNTRY, Intent.OUT_OF_SCOPE):
+            return turn, self.tools.not_covered(turn)
+        if turn.missing and not turn.subjects and turn.cues.out_of_scope == "off-topic":
+            return turn, self.tools.not_covered(turn)
+        reply = ROUTES[turn.intent].answer(turn, self.tools)
+        if turn.missing and turn.subjects and turn.intent not in (Intent.COUNTRY, Intent.TIER, Intent.COMPARISON,
+                                                                  Intent.OVERVIEW):
+            reply.notes.append(f"The report does not cover {', '.join(turn.missing)}.")
+        return turn, reply
+
+    def _generates(self, turn: Turn, reply: Reply) -> bool:
+        return (self.generative is not None and turn.retrieved and bool(turn.hits) and not reply.refused
+                and turn.intent not in (Intent.TIER, Intent.LISTING, Intent.COMPARISON, Intent.OVERVIEW))
+
+    @staticmethod
+    def _keep_lead(generated: Reply, extractive: Reply) -> Reply:
+        """A local model's reply keeps the direct answer (country, number, yes/no) the evidence gave."""
+        lead = extractive.lead
+        if generated.answerer != "llm" or not lead or lead.lower() in generated.answer.lower():
+            return generated
+        return dataclasses.replace(generated, answer=f"**{lead}.** {generated.answer}", lead=lead)
+
+    def _finish(self, turn: Turn, reply: Reply, started: float) -> Reply:
+        reply.notes = turn.notes + reply.notes
+        reply.countries = reply.countries or list(turn.subjects)
+        reply.intent = turn.intent.value if turn.intent else None
+        reply.hits = reply.hits or turn.hits
+        reply.timings = {**turn.timings, **reply.timings, "total_ms": _ms(started)}
+        return reply
 
     # Understanding
 
-    def _understand(self, question: str, history: list[str] | None, countries: list[str] | None) -> _Turn:
+    def _understand(self, question: str, history: list[str] | None, countries: list[str] | None) -> Turn:
         started = time.perf_counter()
-        parsed = analyse(question, self.settings.max_question_chars,
-                         self.settings.overlong_questions == "refuse")
+        parsed = analyse(question, self.settings.max_question_chars, self.settings.overlong_questions == "refuse")
         history = [h[: self.settings.max_question_chars * 4] for h in (history or [])
                    if isinstance(h, str) and h.strip()][-20:]
         single = self.countries[0] if len(self._by_country) == 1 else None
-        resolved: Resolved = resolve(parsed.text, history, self.index.countries, single)
+        own = read_cues(parsed.text)
+        resolved = resolve(parsed.text, history, self.index.countries, single)
+        if history and (resolved.inherited or not (resolved.subjects or resolved.missing)):
+            resolved = self._resolve_through_answers(parsed.text, history, single) or resolved
+        filtered = bool(countries)
         if countries:
-            resolved.countries = [self._canonical_country(c) for c in countries]
+            resolved.subjects = [self._canonical_country(c) for c in countries]
             resolved.missing = []
-        context = parsed.text
-        own_terms = self.extractive.content_terms(parsed.text, resolved.countries, RECOMMENDATION_NOISE)
-        if history and self._leans_on_history(parsed, own_terms):
-            context = f"{history[-1]} {parsed.text}"
-            if self._has_no_intent(parsed):
-                # "Why did it stay there?" after a tier question asks about the tier.
-                inherited = analyse(context, self.settings.max_question_chars * 2)
-                parsed.about_tier = inherited.about_tier
-                parsed.tier_named = parsed.tier_named or inherited.tier_named
-                parsed.recommendation = inherited.recommendation
+        own_focus = self.evidence.focus(parsed.text, resolved.subjects)
+        # The topic comes from the question before when this one has none of its own, or points at it
+        # ("fix that"); "What about victim identification?" brings its own topic and keeps only the intent.
+        topic_back = bool(history) and (not own_focus or (len(own_focus) <= 1 and (
+            bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing)))))
+        context = f"{history[-1]} {parsed.text}" if topic_back else parsed.text
+        cues = own
+        if history and not own.any and (own.ellipsis or len(own_focus) <= FOLLOW_UP_TERMS):
+            # "And convictions?", "Why did it stay there?": the question before says what kind of answer.
+            earlier = read_cues(history[-1])
+            cues = dataclasses.replace(earlier, why=own.why or earlier.why, ellipsis=True)
+        focus = self.evidence.focus(context, resolved.subjects)
+        scope = Scope(subjects=len(resolved.subjects), named=len(resolved.named) if not countries else len(countries),
+                      inherited=resolved.inherited, placement_only=placement_only(focus),
+                      missing_only=bool(resolved.missing) and not resolved.subjects)
+        intent = None if parsed.injection else decide(cues, scope)
+        if intent is Intent.COUNTRY and not filtered:
+            # The answer is a narrative's country; the countries the question names are part of its topic.
+            resolved.mentioned = list(dict.fromkeys([*resolved.mentioned, *resolved.subjects, *resolved.missing]))
+            resolved.subjects, resolved.missing = [], []
         query = context
-        if self.generative is not None and context != parsed.text:
+        if self.generative is not None and history and (topic_back or cues.ellipsis):
             # A local model rewrites an elliptical follow-up as a standalone retrieval query.
             query = self.generative.condense(parsed.text, history)
-        timings = {"understand_ms": _ms(started)}
-        return _Turn(parsed, resolved.countries, resolved.missing, self.index.expand_query(query),
-                     self.index.expand_query(context), timings, history)
+        turn = Turn(question=parsed.text, intent=intent, cues=cues, subjects=resolved.subjects,
+                    missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
+                    context=self.index.expand_query(context), history=history, filtered=filtered)
+        turn.timings["understand_ms"] = _ms(started)
+        turn.notes = list(parsed.notes)
+        return turn
+
+    def _was_country_question(self, text: str) -> bool:
+        cues = read_cues(text)
+        return cues.asks_government or (cues.asks_country and not self.index.countries.split(text)[0])
+
+    def _resolve_through_answers(self, question: str, history: list[str], single: str | None) -> Resolved | None:
+        """"What tier is it on?" after "Which country runs the Maetot program?": the country the earlier
+        question was answered with is the subject (the history holds questions, not answers)."""
+        for i in range(len(history) - 1, -1, -1):
+            if not self._was_country_question(history[i]):
+                if self.index.countries.find(history[i]):
+                    return None  # an earlier question named its countries: ordinary resolution stands
+                continue
+            earlier = self.ask(history[i], history=history[:i])
+            if earlier.refused or not earlier.countries:
+                return None
+            rewritten = [*history[:i], " and ".join(earlier.countries), *history[i + 1 :]]
+            return resolve(question, rewritten, self.index.countries, single)
+        return None
 
     def _canonical_country(self, name: str) -> str:
         """The index's spelling of a filter country; UnknownCountryError when the index lacks it."""
@@ -225,244 +243,9 @@ class Assistant:
             raise UnknownCountryError(f"country {name!r} is not in this index; it holds: {', '.join(self.countries)}")
         return country
 
-    @staticmethod
-    def _leans_on_history(parsed: Question, own_terms: list[str]) -> bool:
-        """A follow-up whose topic is in the previous question: few own words, or "it"/"that"/"there"."""
-        return len(own_terms) <= 1 or (bool(POINTS_BACK.search(parsed.text)) and len(own_terms) <= 2)
-
-    @staticmethod
-    def _has_no_intent(parsed: Question) -> bool:
-        return not (parsed.about_tier or parsed.recommendation or parsed.wants_list or parsed.count
-                    or parsed.across_countries or parsed.compare)
-
-    # Routing a question to the right kind of answer
-
-    def _tier_extra(self, turn: _Turn) -> list[str]:
-        """What a tier question asks beyond the placement itself ("waiver", "downgraded")."""
-        noise = TIER_NOISE | _PLACEMENT | frozenset(tokens("countries governments nations which list name all", True))
-        return [t for t in self.extractive.content_terms(turn.context, turn.countries)
-                if t not in noise and not _YEAR.fullmatch(t) and not (t.isdigit() and len(t) <= 2)]
-
-    def _dispatch(self, turn: _Turn) -> Reply:
-        parsed = turn.parsed
-        if parsed.injection:
-            return Reply(parsed.text, INJECTION_REPLY, [], refused=True)
-        extra = self._tier_extra(turn) if parsed.about_tier else []
-        if parsed.about_tier and (parsed.across_countries or (not turn.countries and parsed.tier_named
-                                                               and not turn.missing)):
-            listing = self._tier_listing(parsed, extra)
-            if listing is not None:
-                return listing
-        if turn.missing and not turn.countries:
-            if parsed.about_tier:
-                return self._not_covered(parsed, turn.missing)
-            # Not a narrative of its own, but other narratives may speak of it ("victims from Nigeria").
-            reply = self._extract(turn, must_mention=turn.missing)
-            if reply.refused:
-                return self._not_covered(parsed, turn.missing)
-            reply.notes.append(f"The report has no narrative on {' or '.join(turn.missing)}; "
-                               "this comes from other countries' narratives that mention it.")
-            return reply
-        if parsed.compare and len(turn.countries) >= 2:
-            return self._compare(turn)
-        if parsed.about_tier and turn.countries and not parsed.recommendation and set(extra) <= _MOVES:
-            return self._tier_answer(turn)
-        return self._extract(turn)
-
-    def _not_covered(self, parsed: Question, missing: list[str]) -> Reply:
-        covered = self.countries
-        listing = ", ".join(covered) if len(covered) <= 8 else f"{len(covered)} countries"
-        text = f"The report does not cover {' or '.join(missing)}. The loaded report covers {listing}."
-        return Reply(parsed.text, text, [], refused=True)
-
-    # Structured answers from parsed metadata, each citing the sentence that states the tier
-
-    def _tier_answer(self, turn: _Turn) -> Reply:
-        parsed = turn.parsed
-        cites = _Citations(self.index.documents)
-        lines = []
-        asked_years = {int(y) for y in _YEAR.findall(parsed.text)}
-        for country in turn.countries:
-            doc = self._by_country[country]
-            if not doc.tier:
-                lines.append(f"The report does not state a tier for {country}.")
-                continue
-            other_years = {y for y in asked_years if doc.year and y not in (doc.year, doc.year - 1)}
-            if other_years:
-                lines.append(f"The loaded report is the {doc.year} edition; it does not give {country}'s tier "
-                             f"for {', '.join(str(y) for y in sorted(other_years))}.")
-                continue
-            span = tier_unit_span(doc)
-            n = cites.add(doc.doc_id, *span, score=1.0)
-            stated = doc.text[span[0] : span[1]] if _WHY.search(parsed.text) else tier_clause(doc, span)
-            year = f" in the {doc.year} report" if doc.year else ""
-            if parsed.tier_named and parsed.tier_named != doc.tier:
-                verdict = f"No: {country} is on {doc.tier}, not {parsed.tier_named}{year}"
-            elif parsed.tier_named:
-                verdict = f"Yes: {country} is on {doc.tier}{year}"
-            else:
-                verdict = f"{country} is on {doc.tier}{year}"
-            lines.append(f"{verdict}: “{stated}” [{n}].")
-            if _WHY.search(parsed.text):
-                reason = self._reason(turn, doc, span)
-                if reason is not None:
-                    m = cites.add(reason.unit.document, reason.unit.start, reason.unit.end, reason.score)
-                    lines.append(f"{reason.unit.text} [{m}]")
-        lines += [f"The report does not cover {m}." for m in turn.missing]
-        return Reply(parsed.text, "\n\n".join(lines), cites.items, refused=not cites.items)
-
-    def _reason(self, turn: _Turn, doc: Document, tier_span: tuple[int, int]) -> ScoredUnit | None:
-        """The summary sentence that best explains a placement, other than the one stating it."""
-        units = [u for u in self.extractive.section_units([doc.country], lambda title: title == doc.sections[0].title)
-                 if (u.start, u.end) != tier_span]
-        if not units:
-            return None
-        query_vector = self._query_vector(turn)
-        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, [doc.country])
-        return scored[0] if scored and scored[0].score >= self.settings.refusal_threshold else None
-
-    def _tier_listing(self, parsed: Question, extra: list[str]) -> Reply | None:
-        """Countries by tier from metadata; with ``extra`` terms ("downgraded"), only countries whose tier
-        sentence has them. None when no tier sentence has them: the question is not about placements."""
-        docs = [self._by_country[c] for c in self.countries]
-        if extra:
-            docs = [d for d in docs if set(extra) <= set(tokens(d.text[slice(*tier_unit_span(d))]))]
-            if not docs:
-                return None
-        cites = _Citations(self.index.documents)
-        tier = parsed.tier_named
-        if tier:
-            chosen = [d for d in docs if d.tier == tier]
-            if not chosen:
-                what = f"{' '.join(extra)} … " if extra else ""
-                return Reply(parsed.text, f"No country in the loaded report is {what}on {tier}.", [], refused=False)
-            named = ", ".join(f"{d.country} [{cites.add(d.doc_id, *tier_unit_span(d), 1.0)}]" for d in chosen)
-            verb = "countries are" if len(chosen) > 1 else "country is"
-            text = f"{len(chosen)} of the {len(docs)} {'countries' if len(docs) > 1 else 'country'} in the loaded " \
-                   f"report {verb.split()[1]} on {tier}: {named}."
-            return Reply(parsed.text, text, cites.items, refused=False)
-        groups: dict[str, list[str]] = {}
-        for d in docs:
-            if d.tier:
-                groups.setdefault(d.tier, []).append(f"{d.country} [{cites.add(d.doc_id, *tier_unit_span(d), 1.0)}]")
-        lines = [f"- **{t}** ({len(groups[t])}): {', '.join(groups[t])}" for t in sorted(groups)]
-        return Reply(parsed.text, "Tier placements in the loaded report:\n" + "\n".join(lines), cites.items,
-                     refused=False)
-
-    def _compare(self, turn: _Turn) -> Reply:
-        parsed = turn.parsed
-        cites = _Citations(self.index.documents)
-        noise = {"compar", "comparison", "differ", "versus", "vs", "both", "each"}
-        topical = [t for t in self.extractive.content_terms(turn.context, turn.countries) if t not in noise]
-        lines = []
-        for country in turn.countries:
-            doc = self._by_country[country]
-            parts = []
-            if doc.tier:
-                span = tier_unit_span(doc)
-                parts.append(f"{doc.tier} — “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span, 1.0)}]")
-            if topical and not parsed.about_tier:
-                sub = _Turn(parsed, [country], [], turn.query, turn.context, turn.timings)
-                chosen = self._best_units(sub, limit=1)
-                parts += [f"{self.extractive.answer_text(s, parsed)} "
-                          f"[{cites.add(s.unit.document, s.unit.start, s.unit.end, s.score)}]" for s in chosen]
-            elif not topical:
-                span = summary_span(doc)
-                if span:
-                    parts.append(f"{doc.text[span[0]:span[1]]} [{cites.add(doc.doc_id, *span, 1.0)}]")
-            lines.append(f"- **{country}**: " + " ".join(parts))
-        lines += [f"- The report does not cover {m}." for m in turn.missing]
-        return Reply(parsed.text, "\n".join(lines), cites.items, refused=False)
-
-    # Extractive answers from retrieved passages
-
-    def _query_vector(self, turn: _Turn) -> np.ndarray:
-        """The query's embedding, computed once per question whichever paths use it."""
-        if turn.query_vector is None:
-            started = time.perf_counter()
-            turn.query_vector = self.index.embed_query(turn.query)
-            turn.timings["embed_ms"] = _ms(started)
-        return turn.query_vector
-
-    def _best_units(self, turn: _Turn, limit: int, must_mention: list[str] | None = None) -> list[ScoredUnit]:
-        query_vector = self._query_vector(turn)
-        started = time.perf_counter()
-        routed = turn.countries if self.settings.country_routing else None
-        hits = self.index.search(turn.query, countries=routed or None, query_vector=query_vector, routing=False)
-        turn.hits = hits
-        turn.timings["retrieve_ms"] = turn.timings.get("retrieve_ms", 0.0) + _ms(started)
-        started = time.perf_counter()
-        units = self.extractive.units(hits)
-        if must_mention:
-            units = [u for u in units if self.index.countries.find(u.text) and
-                     set(self.index.countries.find(u.text)) & set(must_mention)]
-        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
-        turn.scored = scored
-        chosen = self.extractive.select(turn.parsed, scored, self.settings.refusal_threshold, limit,
-                                        turn.countries)
-        turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
-        return chosen
-
-    def _recommendations(self, turn: _Turn) -> list[ScoredUnit] | None:
-        """Recommendation-list items: all, in order, when no topic is named; else the best matching.
-
-        None when the countries' narratives have no recommendations section.
-        """
-        units = self.extractive.section_units(turn.countries, is_list_section)
-        if not units:
-            return None
-        topic = self.extractive.content_terms(turn.context, turn.countries, RECOMMENDATION_NOISE)
-        if not topic:
-            return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
-        started = time.perf_counter()
-        query_vector = self._query_vector(turn)
-        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
-        turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
-        return self.extractive.select(turn.parsed, scored, self.settings.refusal_threshold,
-                                      self.settings.max_citations, turn.countries)
-
-    def _aspect_units(self, turn: _Turn, aspect: str) -> list[ScoredUnit] | None:
-        """All of the summary's achievements (or shortcomings) when few; else the best matching of them."""
-        units = self.extractive.summary_units(turn.countries, aspect)
-        if not units:
-            return None
-        limit = 2 * self.settings.max_citations
-        if len(units) <= limit:
-            return [ScoredUnit(u, 1.0, 1.0, 1.0, (0, len(u.text))) for u in units]
-        query_vector = self._query_vector(turn)
-        scored = self.extractive.score(turn.parsed, turn.context, query_vector, units, turn.countries)
-        return sorted(scored[:limit], key=lambda s: (s.unit.document, s.unit.start))
-
-    def _extract(self, turn: _Turn, must_mention: list[str] | None = None) -> Reply:
-        parsed = turn.parsed
-        chosen = None
-        aspect = aspect_of(parsed)
-        if parsed.recommendation and turn.countries:
-            chosen = self._recommendations(turn)
-        elif aspect and turn.countries and len(turn.countries) <= 3:
-            chosen = self._aspect_units(turn, aspect)
-        if not chosen:
-            chosen = self._best_units(turn, self.settings.max_citations, must_mention)
-            turn.retrieved = True
-        cites = _Citations(self.index.documents)
-        if not chosen:
-            about = f" about {', '.join(turn.countries)}" if turn.countries and len(turn.countries) <= 3 else ""
-            what = "that number" if parsed.count else "this"
-            text = f"The report does not say {what}{about}."
-            best = turn.scored[0] if turn.scored else None
-            if best and best.score >= self.settings.refusal_threshold * 0.75:
-                n = cites.add(best.unit.document, best.unit.start, best.unit.end, best.score)
-                text += f" The closest passage may still help [{n}]."
-            return Reply(parsed.text, text, cites.items, refused=True, best_score=best.score if best else None)
-        several = len({self.index.documents[s.unit.document].country for s in chosen}) > 1
-        claims = []
-        for s in chosen:
-            n = cites.add(s.unit.document, s.unit.start, s.unit.end, s.score)
-            prefix = f"**{self.index.documents[s.unit.document].country}**: " if several else ""
-            claims.append(f"{prefix}{self.extractive.answer_text(s, parsed)} [{n}]")
-        text = claims[0] if len(claims) == 1 else "\n".join(f"- {c}" for c in claims)
-        return Reply(parsed.text, text, cites.items, refused=False, best_score=chosen[0].score)
-
 
 def _ms(since: float) -> float:
     return (time.perf_counter() - since) * 1000.0
+
+
+__all__ = ["INJECTION_REPLY", "Assistant", "Cues"]

@@ -52,8 +52,11 @@ class Reply:
     notes: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
-    # Score of the best candidate sentence (extractive path); what the refusal threshold is compared to.
+    # Probability of the best candidate sentence (extractive path); what the refusal threshold is compared to.
     best_score: float | None = None
+    # The direct answer the reply leads with (a country, a number, yes or no); a local model's reply keeps it.
+    lead: str | None = None
+    intent: str | None = None
 
     def to_dict(self) -> dict:
         """The JSON form: everything a caller needs to show, check or log the reply (hits excepted)."""
@@ -62,6 +65,7 @@ class Reply:
             "citations": [c.to_dict() for c in self.citations],
             "refused": self.refused,
             "answerer": self.answerer,
+            "intent": self.intent,
             "notes": list(self.notes),
             "countries": list(self.countries),
             "timings": {k: round(v, 2) for k, v in self.timings.items()},

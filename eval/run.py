@@ -208,45 +208,6 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
     return results
 
 
-CALIBRATION_THRESHOLDS = (0.18, 0.22, 0.26, 0.30, 0.34, 0.38, 0.42, 0.46)
-
-
-def calibrate(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, base: Settings,
-              thresholds: tuple[float, ...] = CALIBRATION_THRESHOLDS, progress: bool = True) -> dict[str, Any]:
-    """Score each refusal threshold by the mean of two accuracies of the answer-or-refuse decision: decision
-    accuracy (the share of gold items decided right, so the gold sets' own mix weighs the two errors) and
-    balanced accuracy (refusal accuracy and 1 - false-refusal rate weighed equally, so the rarer
-    unanswerable questions are not drowned out). Ties go to the higher fact recall. Returns every row and
-    the best."""
-    from assistant.core import Assistant
-    from assistant.paths import bundled_corpus
-    from index.store import build_index
-
-    golds = {str(path): load_gold(path) for path in gold_files}
-    with tempfile.TemporaryDirectory(prefix="tip-calibrate-") as tmp:
-        if index_dir is None:
-            index_dir = Path(tmp) / "index"
-            build_index(corpus or [bundled_corpus()], index_dir, base)
-        loaded = Assistant.load(index_dir, settings=base)
-        rows = []
-        for threshold in thresholds:
-            bot = Assistant(loaded.index, base.replace(refusal_threshold=threshold))
-            runs = [evaluate(bot, items, f"threshold {threshold}", progress) for items in golds.values()]
-            per_gold = [r["overall"] for r in runs]
-            decisions = [item["refused"] != item["answerable"] for r in runs for item in r["items"]]
-            balanced = metrics.mean([
-                metrics.mean([o["refusal_accuracy"], None if o["false_refusal_rate"] is None
-                              else 1 - o["false_refusal_rate"]]) for o in per_gold])
-            rows.append({"threshold": threshold, "decision_accuracy": sum(decisions) / len(decisions),
-                         "balanced_accuracy": balanced,
-                         "fact_recall": metrics.mean([o["fact_recall"] for o in per_gold]),
-                         "refusal_accuracy": metrics.mean([o["refusal_accuracy"] for o in per_gold]),
-                         "false_refusal_rate": metrics.mean([o["false_refusal_rate"] for o in per_gold])})
-    best = max(rows, key=lambda r: (round((r["decision_accuracy"] + (r["balanced_accuracy"] or 0.0)) / 2, 3),
-                                    r["fact_recall"] or 0.0))
-    return {"rows": rows, "best": best}
-
-
 def markdown_table(results: dict[str, Any], gold_path: str) -> str:
     """One row per configuration, best value of each column in bold."""
     rows = [(name, data["gold"][gold_path]["overall"]) for name, data in results["configs"].items()]
@@ -328,19 +289,23 @@ def run_cli(args, settings: Settings) -> int:
     if args.corpus and args.index_dir:
         raise ConfigError("give --index or --corpus, not both")
     index_dir = Path(args.index_dir) if args.index_dir else None
-    if args.calibrate:
-        result = calibrate(args.gold, args.corpus, index_dir, settings.replace(index_dir=None),
-                           progress=not args.quiet)
-        print("| Threshold | Decision accuracy | Balanced accuracy | Refusal acc. | False refusal | Fact recall |")
-        print("|---|---|---|---|---|---|")
-        for row in result["rows"]:
-            mark = " ←" if row is result["best"] else ""
-            print(f"| {row['threshold']:.2f}{mark} | {row['decision_accuracy']:.3f} | {row['balanced_accuracy']:.3f} "
-                  f"| {row['refusal_accuracy']:.3f} "
-                  f"| {row['false_refusal_rate']:.3f} | {row['fact_recall']:.3f} |")
-        print(f"\nbest refusal_threshold: {result['best']['threshold']:.2f} "
-              f"(set TIP_ASSISTANT_REFUSAL_THRESHOLD or the Settings default)")
+    if args.fit:
+        from assistant.evidence import DEFAULT_MODEL_PATH
+        from eval.fit import fit, parse_pair
+
+        out = args.model_out or DEFAULT_MODEL_PATH
+        model = fit([parse_pair(spec) for spec in args.fit], settings.replace(index_dir=None), out,
+                    progress=not args.quiet)
+        cv = model.info["cross_validation"]
+        print(f"fitted on {model.info['questions']} questions ({model.info['candidates']} candidate sentences); "
+              f"{cv['folds']}-fold cross-validation at threshold {cv['threshold']:.2f}: decision accuracy "
+              f"{cv['decision_accuracy']:.3f}, balanced accuracy {cv['balanced_accuracy']:.3f}, answered right "
+              f"{cv['answered_right']:.3f}, refusal accuracy {cv['refusal_accuracy']:.3f}, false refusals "
+              f"{cv['false_refusal_rate']:.3f}, fact recall {cv['fact_recall']:.3f} (out-of-fold)")
+        print(f"wrote {out}")
         return 0
+    if not args.gold:
+        raise ConfigError("give --gold FILE (or --fit GOLD=CORPUS to fit the answer model)")
     results = run(args.gold, args.corpus, index_dir, names, settings.replace(index_dir=None),
                   progress=not args.quiet)
     if args.json:

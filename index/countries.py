@@ -34,6 +34,31 @@ _ALIASES = {
     "turkiye": "Turkey",
 }
 
+# Capitals stand for their governments in questions ("Is Moscow pressing foreigners to fight?").
+_CAPITALS = {
+    "kabul": "Afghanistan", "algiers": "Algeria", "minsk": "Belarus", "la paz": "Bolivia", "sucre": "Bolivia",
+    "gaborone": "Botswana", "bandar seri begawan": "Brunei", "sofia": "Bulgaria", "naypyidaw": "Burma",
+    "nay pyi taw": "Burma", "rangoon": "Burma", "yangon": "Burma", "phnom penh": "Cambodia", "n'djamena": "Chad",
+    "beijing": "China", "havana": "Cuba", "willemstad": "Curacao", "santo domingo": "Dominican Republic",
+    "cairo": "Egypt", "san salvador": "El Salvador", "malabo": "Equatorial Guinea", "asmara": "Eritrea",
+    "mbabane": "Eswatini", "libreville": "Gabon", "bissau": "Guinea-Bissau", "port-au-prince": "Haiti",
+    "tehran": "Iran", "baghdad": "Iraq", "kuwait city": "Kuwait", "beirut": "Lebanon", "vilnius": "Lithuania",
+    "antananarivo": "Madagascar", "kuala lumpur": "Malaysia", "majuro": "Marshall Islands",
+    "port louis": "Mauritius", "podgorica": "Montenegro", "maputo": "Mozambique", "managua": "Nicaragua",
+    "pyongyang": "North Korea", "port moresby": "Papua New Guinea", "brazzaville": "Republic of the Congo",
+    "moscow": "Russia", "kremlin": "Russia", "belgrade": "Serbia", "philipsburg": "Sint Maarten",
+    "honiara": "Solomon Islands", "pretoria": "South Africa", "juba": "South Sudan", "damascus": "Syria",
+    "port of spain": "Trinidad and Tobago", "ashgabat": "Turkmenistan", "port vila": "Vanuatu",
+    "caracas": "Venezuela", "hanoi": "Vietnam", "kyiv": "Ukraine", "kiev": "Ukraine", "ankara": "Turkey",
+    "riyadh": "Saudi Arabia", "doha": "Qatar", "abu dhabi": "United Arab Emirates", "new delhi": "India",
+    "islamabad": "Pakistan", "dhaka": "Bangladesh", "bangkok": "Thailand", "manila": "Philippines",
+    "jakarta": "Indonesia", "tokyo": "Japan", "seoul": "Korea, South", "washington": "United States",
+    "london": "United Kingdom", "paris": "France", "berlin": "Germany", "rome": "Italy", "madrid": "Spain",
+    "abuja": "Nigeria", "nairobi": "Kenya", "addis ababa": "Ethiopia", "khartoum": "Sudan", "tripoli": "Libya",
+    "lima": "Peru", "bogota": "Colombia", "mexico city": "Mexico", "brasilia": "Brazil", "oslo": "Norway",
+}
+_ALIASES.update(_CAPITALS)
+
 # Countries and territories that TIP reports cover or users ask about; used to recognise a named
 # country that the loaded corpus does not hold, so the answer can say so instead of guessing.
 WORLD = """Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Aruba|Australia|
@@ -57,6 +82,80 @@ Timor-Leste|Togo|Tonga|Trinidad and Tobago|Tunisia|Turkey|Turkmenistan|Tuvalu|Ug
 United Arab Emirates|United Kingdom|United States|Uruguay|Uzbekistan|Vanuatu|Venezuela|Vietnam|Yemen|
 Zambia|Zimbabwe"""
 WORLD_COUNTRIES = tuple(name.strip() for name in WORLD.replace("\n", "").split("|"))
+
+# What a country's people (and things) are called, where the name plus -n/-ian/-ese does not give it.
+# An adjective shared by two countries (Dominican, Congolese) lists both; the corpus's one wins.
+DEMONYMS: dict[str, str] = {
+    "Afghanistan": "Afghan", "Albania": "Albanian", "Algeria": "Algerian", "Andorra": "Andorran",
+    "Angola": "Angolan", "Antigua and Barbuda": "Antiguan|Barbudan", "Argentina": "Argentine|Argentinian",
+    "Armenia": "Armenian", "Aruba": "Aruban", "Australia": "Australian", "Austria": "Austrian",
+    "Azerbaijan": "Azerbaijani|Azeri", "Bahamas": "Bahamian", "Bahrain": "Bahraini", "Bangladesh": "Bangladeshi",
+    "Barbados": "Barbadian|Bajan", "Belarus": "Belarusian|Belarusan", "Belgium": "Belgian", "Belize": "Belizean",
+    "Benin": "Beninese", "Bhutan": "Bhutanese", "Bolivia": "Bolivian", "Bosnia and Herzegovina": "Bosnian",
+    "Botswana": "Motswana|Batswana|Botswanan", "Brazil": "Brazilian", "Brunei": "Bruneian", "Bulgaria": "Bulgarian",
+    "Burkina Faso": "Burkinabe|Burkinabè", "Burma": "Burmese", "Burundi": "Burundian",
+    "Cabo Verde": "Cabo Verdean|Cape Verdean", "Cambodia": "Cambodian|Khmer", "Cameroon": "Cameroonian",
+    "Canada": "Canadian", "Central African Republic": "Central African", "Chad": "Chadian", "Chile": "Chilean",
+    "China": "Chinese", "Colombia": "Colombian", "Comoros": "Comoran|Comorian", "Costa Rica": "Costa Rican",
+    "Cote d'Ivoire": "Ivoirian|Ivorian", "Croatia": "Croatian|Croat", "Cuba": "Cuban",
+    "Curacao": "Curacaoan|Curaçaoan", "Cyprus": "Cypriot", "Czech Republic": "Czech",
+    "Democratic Republic of the Congo": "Congolese", "Denmark": "Danish", "Djibouti": "Djiboutian",
+    "Dominica": "Dominican", "Dominican Republic": "Dominican", "Ecuador": "Ecuadorian|Ecuadoran",
+    "Egypt": "Egyptian", "El Salvador": "Salvadoran|Salvadorian",
+    "Equatorial Guinea": "Equatoguinean|Equatorial Guinean", "Eritrea": "Eritrean", "Estonia": "Estonian",
+    "Eswatini": "Swazi|Emaswati", "Ethiopia": "Ethiopian", "Fiji": "Fijian", "Finland": "Finnish",
+    "France": "French", "Gabon": "Gabonese", "Gambia": "Gambian", "Georgia": "Georgian", "Germany": "German",
+    "Ghana": "Ghanaian", "Greece": "Greek", "Grenada": "Grenadian", "Guatemala": "Guatemalan", "Guinea": "Guinean",
+    "Guinea-Bissau": "Bissau-Guinean", "Guyana": "Guyanese", "Haiti": "Haitian", "Honduras": "Honduran",
+    "Hong Kong": "Hong Konger|Hongkonger", "Hungary": "Hungarian", "Iceland": "Icelandic|Icelander",
+    "India": "Indian", "Indonesia": "Indonesian", "Iran": "Iranian|Persian", "Iraq": "Iraqi", "Ireland": "Irish",
+    "Israel": "Israeli", "Italy": "Italian", "Jamaica": "Jamaican", "Japan": "Japanese", "Jordan": "Jordanian",
+    "Kazakhstan": "Kazakhstani|Kazakh", "Kenya": "Kenyan", "Kiribati": "I-Kiribati", "Korea, South": "South Korean",
+    "Kosovo": "Kosovar|Kosovan", "Kuwait": "Kuwaiti", "Kyrgyzstan": "Kyrgyzstani|Kyrgyz", "Laos": "Lao|Laotian",
+    "Latvia": "Latvian", "Lebanon": "Lebanese", "Lesotho": "Basotho|Mosotho", "Liberia": "Liberian",
+    "Libya": "Libyan", "Liechtenstein": "Liechtensteiner", "Lithuania": "Lithuanian",
+    "Luxembourg": "Luxembourgish|Luxembourger", "Macau": "Macanese", "Madagascar": "Malagasy", "Malawi": "Malawian",
+    "Malaysia": "Malaysian", "Maldives": "Maldivian", "Mali": "Malian", "Malta": "Maltese",
+    "Marshall Islands": "Marshallese", "Mauritania": "Mauritanian", "Mauritius": "Mauritian", "Mexico": "Mexican",
+    "Micronesia": "Micronesian", "Moldova": "Moldovan", "Monaco": "Monegasque", "Mongolia": "Mongolian",
+    "Montenegro": "Montenegrin", "Morocco": "Moroccan", "Mozambique": "Mozambican", "Namibia": "Namibian",
+    "Nauru": "Nauruan", "Nepal": "Nepali|Nepalese", "Netherlands": "Dutch", "New Zealand": "New Zealander",
+    "Nicaragua": "Nicaraguan", "Niger": "Nigerien", "Nigeria": "Nigerian", "North Korea": "North Korean",
+    "North Macedonia": "Macedonian", "Norway": "Norwegian", "Oman": "Omani", "Pakistan": "Pakistani",
+    "Palau": "Palauan", "Panama": "Panamanian", "Papua New Guinea": "Papua New Guinean", "Paraguay": "Paraguayan",
+    "Peru": "Peruvian", "Philippines": "Filipino|Filipina|Philippine", "Poland": "Polish", "Portugal": "Portuguese",
+    "Qatar": "Qatari", "Republic of the Congo": "Congolese", "Romania": "Romanian", "Russia": "Russian",
+    "Rwanda": "Rwandan", "Saint Kitts and Nevis": "Kittitian|Nevisian", "Saint Lucia": "Saint Lucian",
+    "Saint Vincent and the Grenadines": "Vincentian", "Samoa": "Samoan", "San Marino": "Sammarinese",
+    "Sao Tome and Principe": "Santomean", "Saudi Arabia": "Saudi|Saudi Arabian", "Senegal": "Senegalese",
+    "Serbia": "Serbian|Serb", "Seychelles": "Seychellois", "Sierra Leone": "Sierra Leonean",
+    "Singapore": "Singaporean", "Sint Maarten": "Sint Maartener", "Slovakia": "Slovak|Slovakian",
+    "Slovenia": "Slovenian|Slovene", "Solomon Islands": "Solomon Islander", "Somalia": "Somali",
+    "South Africa": "South African", "South Sudan": "South Sudanese", "Spain": "Spanish|Spaniard",
+    "Sri Lanka": "Sri Lankan", "Sudan": "Sudanese", "Suriname": "Surinamese", "Sweden": "Swedish",
+    "Switzerland": "Swiss", "Syria": "Syrian", "Taiwan": "Taiwanese", "Tajikistan": "Tajikistani|Tajik",
+    "Tanzania": "Tanzanian", "Thailand": "Thai", "Timor-Leste": "Timorese", "Togo": "Togolese", "Tonga": "Tongan",
+    "Trinidad and Tobago": "Trinidadian|Tobagonian", "Tunisia": "Tunisian", "Turkey": "Turkish|Turk",
+    "Turkmenistan": "Turkmen|Turkmenistani", "Tuvalu": "Tuvaluan", "Uganda": "Ugandan", "Ukraine": "Ukrainian",
+    "United Arab Emirates": "Emirati", "United Kingdom": "British|Briton", "Uruguay": "Uruguayan",
+    "Uzbekistan": "Uzbekistani|Uzbek", "Vanuatu": "Ni-Vanuatu|Vanuatuan", "Venezuela": "Venezuelan",
+    "Vietnam": "Vietnamese", "Yemen": "Yemeni", "Zambia": "Zambian", "Zimbabwe": "Zimbabwean",
+}
+
+
+_COMMON_WORDS = frozenset({"polish"})
+_GOVERNANCE = re.compile(
+    r"\s+(government|authorities|officials|police|courts?|laws?|legislation|efforts|ministr(y|ies)|prosecutors?|"
+    r"judiciary|law enforcement|regime|state|parliament|lawmakers|institutions|agencies|response|record|"
+    r"anti-trafficking)\b", re.I)
+
+
+def _demonym_table() -> dict[str, list[str]]:
+    table: dict[str, list[str]] = {}
+    for country, forms in DEMONYMS.items():
+        for form in forms.split("|"):
+            table.setdefault(_key(form), []).append(country)
+    return table
 
 
 def _key(name: str) -> str:
@@ -85,7 +184,13 @@ class CountryMatcher:
         self._names = names
         alternatives = sorted(names, key=len, reverse=True)
         pattern = "|".join(re.escape(a) for a in alternatives)
-        self._regex = re.compile(rf"(?<![\w-])(?:the\s+)?({pattern})((?:n|an|ian|ese|i)?s?)(?![\w-])", re.I)
+        # "Central American" is not American; "South African" still matches South Africa (checked before "South").
+        regions = "".join(f"(?<!{r} )" for r in ("Central", "Latin", "South", "North", "East", "West"))
+        self._regex = re.compile(rf"(?<![\w-]){regions}(?:the\s+)?({pattern})((?:n|an|ian|ese|i)?s?)(?![\w-])", re.I)
+        self._demonyms = _demonym_table()
+        self._document_mentions: dict[str, frozenset[str]] = {}
+        forms = "|".join(re.escape(f) for f in sorted(self._demonyms, key=len, reverse=True))
+        self._demonym_regex = re.compile(rf"(?<![\w-])({forms})(?:s|es)?(?:['’]s)?(?![\w-])", re.I)
 
     def find(self, text: str) -> list[str]:
         """Countries mentioned in ``text``, in order of first mention, each once."""
@@ -96,7 +201,16 @@ class CountryMatcher:
         found: list[str] = []
         by_name: dict[str, bool] = {}
         normalized = text.replace("’", "'")
+        adjectives = []
+        for match in self._demonym_regex.finditer(normalized):
+            if match.group(1) in _COMMON_WORDS:  # "polish the report" is not about Poland
+                continue
+            candidates = self._demonyms[_key(match.group(1))]
+            adjectives.append((match.span(), next((c for c in (self._in_corpus(c) for c in candidates) if c),
+                                                  candidates[0])))
         for match in self._regex.finditer(normalized):
+            if match.group(2) and any(a < match.end() and match.start() < b for (a, b), _ in adjectives):
+                continue  # the adjective table knows better ("Dominican" is the Dominican Republic's)
             name = self._names.get(_key(match.group(1)))
             if name is None:
                 continue
@@ -109,7 +223,23 @@ class CountryMatcher:
                 found.append(name)
             named = not match.group(2)  # a suffix makes it a demonym: Malaysian(s), Vietnamese
             by_name[name] = by_name.get(name, False) or named
-        return [(name, by_name[name]) for name in found]
+        for _, name in adjectives:
+            if name not in found:
+                found.append(name)
+            by_name.setdefault(name, False)
+        order = {name: self._first_position(normalized, name) for name in found}
+        return [(name, by_name[name]) for name in sorted(found, key=lambda n: order[n])]
+
+    def _first_position(self, text: str, country: str) -> int:
+        """Where a country is first mentioned, by name or adjective (for ordering mentions)."""
+        positions = [m.start() for m in self._regex.finditer(text) if self._resolve(m.group(1)) == country]
+        positions += [m.start() for m in self._demonym_regex.finditer(text)
+                      if country in (self._in_corpus(c) or c for c in self._demonyms[_key(m.group(1))])]
+        return min(positions, default=len(text))
+
+    def _resolve(self, name: str) -> str | None:
+        found = self._names.get(_key(name))
+        return (self._in_corpus(found) or found) if found else None
 
     def _in_corpus(self, name: str) -> str | None:
         key = _key(name)
@@ -117,6 +247,34 @@ class CountryMatcher:
             if _key(country) == key:
                 return country
         return None
+
+    def governed(self, text: str) -> list[str]:
+        """Countries whose adjective qualifies their state ("Norwegian authorities", "Turkish law enforcement"):
+        such a question is about that country's own record, not about its people abroad."""
+        out = []
+        for match in self._demonym_regex.finditer(text.replace("’", "'")):
+            if _GOVERNANCE.match(text, match.end()):
+                candidates = self._demonyms[_key(match.group(1))]
+                out.append(next((c for c in (self._in_corpus(c) for c in candidates) if c), candidates[0]))
+        return list(dict.fromkeys(out))
+
+    def forms(self, country: str) -> list[str]:
+        """Lower-case words that name a country: its names, aliases and adjectives ("nigeria", "nigerian")."""
+        names = [key for key, value in self._names.items() if (self._in_corpus(value) or value) == country]
+        adjectives = [key for key, values in self._demonyms.items()
+                      if country in values or any(self._in_corpus(v) == country for v in values)]
+        return sorted({*names, *adjectives, _key(country)}, key=len, reverse=True)
+
+    def mentioned_in(self, countries: list[str], documents: Iterable) -> list[str]:
+        """Countries (of ``documents``) whose narratives mention any of ``countries`` by name or adjective."""
+        wanted = set(countries)
+        found = []
+        for doc in documents:
+            if doc.doc_id not in self._document_mentions:
+                self._document_mentions[doc.doc_id] = frozenset(self.find(doc.text))
+            if doc.country and doc.country not in wanted and wanted & self._document_mentions[doc.doc_id]:
+                found.append(doc.country)
+        return sorted(set(found))
 
     def split(self, text: str) -> tuple[list[str], list[str]]:
         """(countries in the corpus, countries not in the corpus) mentioned in ``text``."""

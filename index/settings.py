@@ -42,7 +42,9 @@ class Settings:
     top_k: int = 8
     rrf_k: int = 60
     # Answering
-    refusal_threshold: float = 0.30  # calibrated with `tip-assistant eval --calibrate` on both gold sets
+    # Probability below which the best evidence is not an answer; None: the fitted answer model's threshold.
+    refusal_threshold: float | None = None
+    answer_model: Path | None = None  # fitted answer model (JSON); None: the bundled one
     max_question_chars: int = 2000
     overlong_questions: Overlong = "truncate"  # or "refuse": what to do past max_question_chars
     max_citations: int = 4

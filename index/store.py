@@ -35,7 +35,7 @@ from index.records import Chunk, Document, Section
 from index.settings import Settings
 from index.text import SENTENCE_MAX_CHARS, unit_spans, view_spans
 
-FORMAT_VERSION = 3  # bump when chunking, tokenising or the file layout changes
+FORMAT_VERSION = 4  # bump when chunking, tokenising or the file layout changes
 MANIFEST = "manifest.json"
 HNSW_M = 32
 HNSW_EF_SEARCH = 1024  # recall@10 0.99 against exact on real report vectors (see README)

@@ -190,7 +190,23 @@ def stem(token: str) -> str:
         return _STEMMER.stemWord(token)
 
 
+# British spellings users type, mapped to the American ones the report uses (before stemming).
+_AMERICAN = {
+    "labour": "labor", "labours": "labors", "organisation": "organization", "organisations": "organizations",
+    "programme": "program", "programmes": "programs", "centre": "center", "centres": "centers",
+    "offence": "offense", "offences": "offenses", "defence": "defense", "neighbour": "neighbor",
+    "neighbours": "neighbors", "neighbouring": "neighboring", "behaviour": "behavior", "favour": "favor",
+    "harbour": "harbor", "licence": "license", "judgement": "judgment", "counselling": "counseling",
+    "travelled": "traveled", "ageing": "aging", "enrolment": "enrollment", "criminalise": "criminalize",
+    "criminalised": "criminalized", "recognise": "recognize", "recognised": "recognized", "prioritise": "prioritize",
+    "prioritised": "prioritized", "authorise": "authorize", "authorised": "authorized", "organise": "organize",
+    "organised": "organized", "summarise": "summarize", "emphasise": "emphasize", "penalise": "penalize",
+    "jeopardise": "jeopardize", "utilise": "utilize", "mobilise": "mobilize", "mobilised": "mobilized",
+    "minimise": "minimize", "standardised": "standardized", "specialised": "specialized", "analyse": "analyze",
+}
+
+
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
-    """Lower-cased, stemmed word tokens for lexical matching."""
+    """Lower-cased, stemmed word tokens for lexical matching (British spellings made American)."""
     found = _TOKEN.findall(text.lower().replace("’", "'"))
-    return [stem(t.removesuffix("'s")) for t in found if keep_stopwords or t not in STOPWORDS]
+    return [stem(_AMERICAN.get(t, t).removesuffix("'s")) for t in found if keep_stopwords or t not in STOPWORDS]

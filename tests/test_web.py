@@ -294,7 +294,7 @@ def test_parse_history() -> None:
 
 def test_api_ask_returns_reply_json_and_errors(service: web.ChatService) -> None:
     out = service.api_ask("What tier is Lithuania on?", "", "All")
-    assert set(out) == {"answer", "citations", "refused", "answerer", "notes", "countries", "timings"}
+    assert set(out) == {"answer", "citations", "refused", "answerer", "intent", "notes", "countries", "timings"}
     assert "Tier 1" in out["answer"] and out["citations"][0]["n"] == 1
     follow = service.api_ask("What does the report recommend about a rapporteur?", '["What tier is Lithuania on?"]')
     assert "rapporteur" in follow["answer"].lower()

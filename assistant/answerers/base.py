@@ -1,0 +1,253 @@
+"""What every answerer shares: the turn being answered, citations, retrieval and evidence, refusals."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from assistant.evidence import (
+    QUESTION_NOISE,
+    RECOMMENDATION_NOISE,
+    TIER_NOISE,
+    Ask,
+    Candidate,
+    Evidence,
+    Unit,
+)
+from assistant.intents import Cues, Intent, Quantity
+from assistant.phrasing import cited, join_names, shorten
+from assistant.records import Citation, Reply
+from assistant.tiers import PLACEMENT_STEMS, TIER_STEMS
+from index.records import Document, Hit
+from index.search import TipIndex
+from index.settings import Settings
+from index.text import tokens
+
+# Claims longer than this show their best-matching stretch, with ellipses, rather than the whole clause.
+CLAIM_MAX_CHARS = 300
+_COUNTED_FILLER = frozenset(tokens("new more total different other exact exactly additional roughly about number "
+                                   "many much", True))
+
+
+@dataclass
+class Turn:
+    """One question being answered: what it asks, about which countries, with what context."""
+
+    question: str  # the cleaned question
+    intent: Intent | None  # None: an injected instruction, not a question
+    cues: Cues
+    subjects: list[str]  # corpus countries it is about
+    missing: list[str]  # countries it is about that the corpus lacks
+    mentioned: list[str]  # other countries it names or qualifies; evidence must mention them
+    query: str  # retrieval text (acronyms expanded, an elliptical follow-up joined to the turn before)
+    context: str  # text whose terms are the question's focus
+    history: list[str] = field(default_factory=list)
+    filtered: bool = False  # the subjects come from a UI filter
+    timings: dict[str, float] = field(default_factory=dict)
+    hits: list[Hit] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    query_vector: np.ndarray | None = None
+    retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
+    notes: list[str] = field(default_factory=list)  # how the question was read (e.g. cut to length)
+
+
+class Citations:
+    """Collects citations, numbering each distinct excerpt once."""
+
+    def __init__(self, documents: dict[str, Document]) -> None:
+        self.documents = documents
+        self.items: list[Citation] = []
+
+    def add(self, document: str, start: int, end: int, score: float = 1.0) -> int:
+        for citation in self.items:
+            if citation.document == document and citation.start == start and citation.end == end:
+                return citation.n
+        doc = self.documents[document]
+        self.items.append(Citation(
+            n=len(self.items) + 1, document=document, country=doc.country, tier=doc.tier,
+            section=doc.section_at(start), quote=doc.text[start:end], start=start, end=end, score=score,
+            year=doc.year, page=doc.page_at(start),
+        ))
+        return self.items[-1].n
+
+    def unit(self, unit: Unit, score: float = 1.0) -> int:
+        return self.add(unit.document, unit.start, unit.end, score)
+
+
+class Answerer(Protocol):
+    """Answers the turns of one intent."""
+
+    def answer(self, turn: Turn, tools: Tools) -> Reply: ...
+
+
+class Tools:
+    """The index, the evidence model and the helpers answerers share; one per Assistant."""
+
+    def __init__(self, index: TipIndex, evidence: Evidence, settings: Settings,
+                 by_country: dict[str, Document]) -> None:
+        self.index = index
+        self.evidence = evidence
+        self.settings = settings
+        self.by_country = by_country
+
+    @property
+    def threshold(self) -> float:
+        return self.settings.refusal_threshold if self.settings.refusal_threshold is not None \
+            else self.evidence.model.threshold
+
+    def citations(self) -> Citations:
+        return Citations(self.index.documents)
+
+    def doc(self, country: str) -> Document:
+        return self.by_country[country]
+
+    # Retrieval and rating
+
+    def query_vector(self, turn: Turn) -> np.ndarray:
+        """The query's embedding, computed once per question whichever paths use it."""
+        if turn.query_vector is None:
+            started = time.perf_counter()
+            turn.query_vector = self.index.embed_query(turn.query)
+            turn.timings["embed_ms"] = _ms(started)
+        return turn.query_vector
+
+    def retrieve(self, turn: Turn, countries: list[str] | None, k: int | None = None) -> list[Hit]:
+        started = time.perf_counter()
+        routed = countries if (self.settings.country_routing or turn.filtered) else None
+        hits = self.index.search(turn.query, k=k or self.settings.top_k, countries=routed or None,
+                                 query_vector=self.query_vector(turn), routing=False)
+        turn.hits = hits
+        turn.retrieved = True
+        turn.timings["retrieve_ms"] = turn.timings.get("retrieve_ms", 0.0) + _ms(started)
+        return hits
+
+    def ask_of(self, turn: Turn, intent: Intent | None = None, drop: frozenset[str] = frozenset()) -> Ask:
+        """What the turn wants of its evidence."""
+        intent = intent or turn.intent
+        cues = turn.cues
+        noise = drop | (frozenset() if intent is Intent.RECOMMENDATION else RECOMMENDATION_NOISE)
+        noise |= frozenset() if cues.tier else TIER_NOISE
+        subjects = [] if intent is Intent.COUNTRY else turn.subjects
+        focus = tuple(self.evidence.focus(turn.context, subjects, noise))
+        counted = frozenset()
+        if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.SHARE, Quantity.MONEY):
+            head = _counted_head(turn.question, subjects)
+            counted = frozenset({head}) if head else frozenset()
+        required = tuple((c, self.forms(c)) for c in turn.mentioned)
+        tied = tuple((c, self.forms(c)) for c in subjects) if turn.mentioned else ()
+        return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn), quantity=cues.quantity
+                   if intent is Intent.QUANTITY else None, counted=counted,
+                   aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
+                   person=cues.person, required=required, subjects=tied)
+
+    def forms(self, country: str) -> str:
+        """A regular-expression alternation of a country's names and adjectives."""
+        return "|".join(re.escape(f) for f in self.index.countries.forms(country))
+
+    def scope(self, turn: Turn) -> list[str] | None:
+        """The narratives to search: the subjects', and those of corpus countries the question also names
+        ("How many North Koreans work in China?" may be answered by North Korea's narrative)."""
+        if not turn.subjects:
+            return None
+        if turn.filtered:
+            return turn.subjects
+        return list(dict.fromkeys([*turn.subjects, *(c for c in turn.mentioned if c in self.by_country)]))
+
+    def rate(self, turn: Turn, units: list[Unit], ask: Ask | None = None) -> list[Candidate]:
+        started = time.perf_counter()
+        rated = self.evidence.rate(units, ask or self.ask_of(turn))
+        turn.timings["select_ms"] = turn.timings.get("select_ms", 0.0) + _ms(started)
+        return rated
+
+    def retrieved_candidates(self, turn: Turn, countries: list[str] | None, k: int | None = None,
+                             ask: Ask | None = None) -> list[Candidate]:
+        """Rated sentences of the passages retrieved for the turn (within ``countries`` when given)."""
+        hits = self.retrieve(turn, countries, k)
+        rated = self.rate(turn, self.evidence.units(hits), ask)
+        turn.candidates = rated
+        return rated
+
+    def confident(self, candidates: list[Candidate]) -> list[Candidate]:
+        return [c for c in candidates if c.probability >= self.threshold]
+
+    # Showing
+
+    def claim(self, candidate: Candidate, n: int | list[int], limit: int | None = None) -> str:
+        """The sentence a reply shows for a candidate, with its marker(s); past ``limit`` characters, only the
+        stretch that matched best."""
+        text = candidate.unit.text
+        return cited(shorten(text, *candidate.view, limit) if limit else text, n)
+
+    def claim_unit(self, unit: Unit, n: int, limit: int = CLAIM_MAX_CHARS) -> str:
+        """The sentence a reply shows for a unit taken whole from a section, cut after ``limit`` characters."""
+        from assistant.answerers.overview import brief_text
+
+        return cited(brief_text(unit.text, limit), n)
+
+    def country_of(self, unit: Unit) -> str:
+        return self.index.documents[unit.document].country
+
+    # Refusals
+
+    def not_covered(self, turn: Turn, missing: list[str] | None = None) -> Reply:
+        missing = missing or turn.missing
+        covered = sorted(self.by_country)
+        listing = join_names(covered) if len(covered) <= 6 else f"{len(covered)} countries"
+        names = join_names(missing)
+        pronoun = "them" if len(missing) > 1 else "it"
+        text = (f"The report does not cover {names}: the loaded report has no narrative on {pronoun} "
+                f"(it covers {listing}).")
+        elsewhere = self.index.countries.mentioned_in(missing, self.index.documents.values())
+        if elsewhere:
+            shown = join_names(elsewhere[:6]) + (f" and {len(elsewhere) - 6} more" if len(elsewhere) > 6 else "")
+            text += f" {names} {'is' if len(missing) == 1 else 'are'} mentioned in the narratives of {shown}."
+        return Reply(turn.question, text, [], refused=True)
+
+    def does_not_say(self, turn: Turn, what: str = "this", closest: Candidate | None = None) -> Reply:
+        """A plain refusal; with ``closest``, what the report does say nearby, cited."""
+        about = f" about {join_names(turn.subjects)}" if turn.subjects and len(turn.subjects) <= 3 else ""
+        text = f"The report does not say {what}{about}."
+        cites = self.citations()
+        if closest is not None:
+            n = cites.unit(closest.unit, closest.probability)
+            text += f" The closest it comes: {self.claim(closest, n)}"
+        best = closest.probability if closest else (turn.candidates[0].probability if turn.candidates else None)
+        return Reply(turn.question, text, cites.items, refused=True, best_score=best)
+
+
+def placement_only(focus: list[str]) -> bool:
+    """Whether a question's topic words are all about placement (tier names, moves, years, which of a list)."""
+    return all(t in TIER_STEMS or t in PLACEMENT_STEMS or t.isdigit() or t in QUESTION_NOISE
+               or t in _PLACEMENT_WORDS for t in focus)
+
+
+_PLACEMENT_WORDS = frozenset(tokens(
+    "downgraded upgraded dropped raised lowered demoted promoted moved down up fell consecutive years long many "
+    "running row stuck since among list name all following these those between lowest highest worst best "
+    "rankings ranked how many number", True))
+
+
+_COUNTED = re.compile(
+    r"\b(?:how many|how much|number of|share of|percentage of|proportion of|population of)\s+"
+    r"((?:(?!(?:did|does|do|were|was|are|is|has|have|had|will|would|can|could|for|of|in|on|at|by|from|to|with|"
+    r"under|during|been|get|got)\b)"
+    r"[\w'’-]+\s*){1,5})", re.I)
+
+
+def _counted_head(question: str, subjects: list[str]) -> str | None:
+    """The counted thing of a quantity question, as a stem: "how many trafficking victims did …" -> "victim"."""
+    match = _COUNTED.search(question)
+    if not match:
+        return None
+    country_terms = {t for c in subjects for t in tokens(c)}
+    terms = [t for t in tokens(match.group(1)) if t not in _COUNTED_FILLER
+             and not any(t.startswith(c) for c in country_terms)]
+    return terms[-1] if terms else None
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0

@@ -1,0 +1,37 @@
+"""Two or more named countries side by side: their placements, or what each narrative says on the topic."""
+
+from __future__ import annotations
+
+from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn, placement_only
+from assistant.answerers.overview import _BROAD, central_units
+from assistant.records import Reply
+from assistant.tiers import tier_clause, tier_unit_span
+from index.text import tokens
+
+_COMPARE_WORDS = frozenset(tokens("compare compared comparison differ difference versus vs both each which more less "
+                                  "longer shorter better worse higher lower host hosts", True))
+
+
+class ComparisonAnswerer:
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        cites = tools.citations()
+        ask = tools.ask_of(turn, drop=_COMPARE_WORDS | _BROAD)
+        topical = not placement_only(list(ask.focus))
+        lines = []
+        for country in turn.subjects:
+            doc = tools.doc(country)
+            parts = []
+            if doc.tier:
+                span = tier_unit_span(doc)
+                parts.append(f"{doc.tier} — “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span)}].")
+            if topical:
+                best = tools.confident(tools.retrieved_candidates(turn, [country], ask=ask))[:1]
+                if best:
+                    parts += [tools.claim(c, cites.unit(c.unit, c.probability), CLAIM_MAX_CHARS) for c in best]
+                else:
+                    parts.append("The report does not say.")
+            elif not turn.cues.tier:
+                parts += [tools.claim_unit(u, cites.unit(u)) for u in central_units(doc, tools, 1)]
+            lines.append(f"- **{country}**: " + " ".join(parts))
+        lines += [f"- The report does not cover {m}." for m in turn.missing]
+        return Reply(turn.question, "\n".join(lines), cites.items, refused=not cites.items)

@@ -1,0 +1,137 @@
+"""Who / which group / what happened, and yes-or-no questions: the sentences that answer, each cited."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
+from assistant.evidence import Candidate
+from assistant.records import Reply
+from index.chunk import is_list_section
+from index.text import tokens
+
+# Other sentences join the best one when their probability is this close to it.
+LIST_MARGIN = 0.15
+SINGLE_MARGIN = 0.05
+_PLURAL_ASK = re.compile(r"^\W*(who|which|what)\b[^?]{0,30}?\b\w+(s|ies)\b|\bwho (are|were)\b|\bwhat (are|were)\b|"
+                         r"\bin what ways\b|\blist\b", re.I)
+_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|lack(s|ed|ing)?|fail(s|ed)? to|absence of|"
+                       r"unable|did not|does not|do not|has not|have not|had not|inconsistent(ly)?|"
+                       r"inadequate(ly)?|insufficient(ly)?|rarely|seldom|hardly|unevenly)\b|n['’]t\b", re.I)
+
+
+_UP = re.compile(r"\b(more|increas\w*|rise|rose|risen|rising|grow\w*|grew|higher|up|expand\w*|improv\w*)\b", re.I)
+_DOWN = re.compile(r"\b(fewer|less|decreas\w*|declin\w*|drop\w*|fell|fall\w*|reduc\w*|lower|down|shrank|"
+                   r"worsen\w*)\b", re.I)
+
+
+class FactAnswerer:
+    """The default: the best sentence, or for plural questions the few best, within the subject countries."""
+
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        ask = tools.ask_of(turn)
+        rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
+        if ask.person:
+            rated = [c for c in rated if c.features[6]]  # a person or office must be named
+        # What happened is answered by what the report found; a recommendation only says what should happen.
+        confident = [c for c in tools.confident(rated) if not is_list_section(c.unit.section)]
+        advised = [c for c in tools.confident(rated) if is_list_section(c.unit.section)]
+        if not confident and advised:
+            return _recommended(turn, tools, advised[0])
+        if not confident:
+            closest = turn.candidates[0] if turn.candidates and \
+                turn.candidates[0].probability >= tools.threshold * 0.6 else None
+            what = "who" if ask.person else "this"
+            if turn.mentioned and not rated:
+                return _not_mentioned(turn, tools)
+            return tools.does_not_say(turn, what, closest)
+        chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
+                        limit=tools.settings.max_citations)
+        return compose(turn, tools, chosen)
+
+
+class YesNoAnswerer:
+    """Yes or no, decided from whether the answering sentence negates what was asked; then the proof."""
+
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        reply = FactAnswerer().answer(turn, tools)
+        if reply.refused or not turn.candidates:
+            return reply
+        best = turn.candidates[0]
+        verdict = polarity(turn.question, best, tools)
+        if verdict is None:
+            return reply
+        reply.answer = f"**{verdict}.** {reply.answer}"
+        reply.lead = verdict
+        return reply
+
+
+def select(confident: list[Candidate], plural: bool, limit: int) -> list[Candidate]:
+    best = confident[0].probability
+    margin = LIST_MARGIN if plural else SINGLE_MARGIN
+    cap = min(limit, 3) if plural else 2
+    return [c for c in confident if c.probability >= best - margin][:cap]
+
+
+def compose(turn: Turn, tools: Tools, chosen: list[Candidate], lead: str | None = None) -> Reply:
+    """Sentences of the chosen candidates, grouped by country when there are several."""
+    cites = tools.citations()
+    countries = list(dict.fromkeys(tools.country_of(c.unit) for c in chosen))
+    # The best sentence is shown whole; the ones after it only by their best-matching stretch when long.
+    claims = {id(c): tools.claim(c, cites.unit(c.unit, c.probability), None if i == 0 else CLAIM_MAX_CHARS)
+              for i, c in enumerate(chosen)}
+    if len(countries) > 1 or (not turn.subjects and countries):
+        lines = [f"**{country}**: " + " ".join(claims[id(c)] for c in chosen if tools.country_of(c.unit) == country)
+                 for country in countries]
+        text = "\n".join(f"- {line}" for line in lines) if len(lines) > 1 else lines[0]
+    else:
+        text = " ".join(claims[id(c)] for c in chosen)
+    if lead:
+        text = f"{lead} {text}"
+    return Reply(turn.question, text, cites.items, refused=False, best_score=chosen[0].probability,
+                 countries=countries if not turn.subjects else [])
+
+
+def polarity(question: str, candidate: Candidate, tools: Tools) -> str | None:
+    """'Yes' or 'No': the sentence negates the question's predicate exactly when the question does not, or
+    moves the other way ("Did the number of victims rise?" / "identified fewer victims")."""
+    text = candidate.unit.text[candidate.view[0] : candidate.view[1]]
+    asked_up, asked_down = bool(_UP.search(question)), bool(_DOWN.search(question))
+    said_up, said_down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    if asked_up != asked_down and said_up != said_down:
+        return "Yes" if asked_up == said_up else "No"
+    asked_negated = bool(_NEGATION.search(question))
+    focus = set(tools.evidence.focus(question, []))
+    words = re.findall(r"\S+", text)
+    spots = [i for i, w in enumerate(words) if set(tokens(w)) & focus]
+    if not spots:
+        return None
+    negated = any(_NEGATION.search(" ".join(words[max(0, i - 6) : i + 1])) for i in spots)
+    return "No" if negated != asked_negated else "Yes"
+
+
+def _recommended(turn: Turn, tools: Tools, candidate: Candidate) -> Reply:
+    """The report speaks of it only as a recommendation: say so, and quote it."""
+    cites = tools.citations()
+    claim = tools.claim(candidate, cites.unit(candidate.unit))
+    text = f"The report does not say that it happened; it recommends it: {claim}"
+    return Reply(turn.question, text, cites.items, refused=False, best_score=candidate.probability,
+                 lead="The report recommends it")
+
+
+def _not_mentioned(turn: Turn, tools: Tools) -> Reply:
+    """The subject's narrative never names a country the question ties it to ("Nigerian traffickers")."""
+    from assistant.phrasing import join_names
+
+    uncovered = [c for c in turn.mentioned if c not in tools.by_country]
+    if not turn.subjects and uncovered:  # "Are Peruvian workers at risk?"
+        return tools.not_covered(turn, uncovered)
+    docs = [tools.doc(c) for c in turn.subjects]
+    whose = f"The report's narrative{'s' if len(docs) > 1 else ''} on {join_names(turn.subjects)}" \
+        if docs else "The report"
+    names = join_names(turn.mentioned)
+    if docs and not tools.index.countries.mentioned_in(turn.mentioned, docs):
+        text = f"{whose} never mention{'s' if len(docs) == 1 else ''} {names}, so it does not say this."
+    else:
+        text = f"{whose} does not mention {names} in connection with this, so it does not say this."
+    return Reply(turn.question, text, [], refused=True)

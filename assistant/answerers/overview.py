@@ -1,0 +1,115 @@
+"""Broad questions: a short brief of cited points (placement, progress, shortcomings, who is exploited how),
+and questions about a narrative's achievements or shortcomings."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answerers.base import Tools, Turn
+from assistant.answerers.facts import FactAnswerer
+from assistant.evidence import Unit
+from assistant.phrasing import cited
+from assistant.records import Reply
+from assistant.tiers import tier_clause, tier_unit_span
+from index.chunk import is_list_section
+from index.records import Document
+from index.text import segment_spans, tokens
+
+# Words of a broad question that name no topic ("Tell me about the trafficking situation in X").
+_BROAD = frozenset(tokens(
+    "tell about summary summarize summarise overview picture big rundown brief briefing quick short situation "
+    "going happening story assessment human trafficking traffic trafficked general overall describe give "
+    "what whats report say says said narrative efforts government country problem issue under",
+    keep_stopwords=True))
+POINT_MAX_CHARS = 220
+TOPIC_POINTS = 3
+MAX_BRIEFED = 3
+
+
+class OverviewAnswerer:
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        ask = tools.ask_of(turn, drop=_BROAD)
+        cites = tools.citations()
+        blocks = []
+        for country in turn.subjects[:MAX_BRIEFED]:
+            doc = tools.doc(country)
+            lines = [self._placement(doc, cites)] if doc.tier else []
+            if ask.focus:
+                units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)]
+                rated = tools.confident(tools.rate(turn, units, ask))[:TOPIC_POINTS]
+                for c in sorted(rated, key=lambda c: c.unit.start):
+                    lines.append("- " + tools.claim(c, cites.unit(c.unit, c.probability), POINT_MAX_CHARS))
+                if not rated:
+                    lines.append("- The report says nothing more specific on that topic.")
+            else:
+                lines += self._brief(doc, tools, cites)
+            blocks.append("\n".join(line for line in lines if line))
+        if not turn.subjects:
+            return FactAnswerer().answer(turn, tools)
+        blocks += [f"The report does not cover {m}." for m in turn.missing]
+        return Reply(turn.question, "\n\n".join(blocks), cites.items, refused=not cites.items)
+
+    @staticmethod
+    def _placement(doc: Document, cites) -> str:
+        span = tier_unit_span(doc)
+        year = f" ({doc.year} report)" if doc.year else ""
+        return f"**{doc.country}** is on {doc.tier}{year}: “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span)}]."
+
+    @staticmethod
+    def _brief(doc: Document, tools: Tools, cites) -> list[str]:
+        """Progress and shortcomings from the summary, then the most central points of the rest."""
+        lines = []
+        for label, polarity in (("Progress", "positive"), ("Shortcomings", "negative")):
+            units = tools.evidence.summary_units(doc, polarity)[:2]
+            if units:
+                lines.append(f"- {label}: " + " ".join(_point(u, cites) for u in units))
+        central = central_units(doc, tools, 2)
+        if central:
+            lines.append("- Exploitation: " + " ".join(_point(u, cites) for u in central))
+        return lines
+
+
+class AspectAnswerer:
+    """"What did X achieve?", "What are the weaknesses?": the summary's units of that kind."""
+
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        aspect = turn.cues.aspect
+        docs = [tools.doc(c) for c in turn.subjects[:MAX_BRIEFED]]
+        units = [u for doc in docs for u in tools.evidence.summary_units(doc, aspect)]
+        if not units:
+            return FactAnswerer().answer(turn, tools)
+        limit = 2 * tools.settings.max_citations
+        if len(units) > limit:
+            rated = tools.rate(turn, units)[:limit]
+            units = sorted((c.unit for c in rated), key=lambda u: (u.document, u.start))
+        cites = tools.citations()
+        several = len(docs) > 1
+        claims = [(f"**{tools.country_of(u)}**: " if several else "") + cited(u.text, cites.unit(u)) for u in units]
+        text = claims[0] if len(claims) == 1 else "\n".join(f"- {c}" for c in claims)
+        return Reply(turn.question, text, cites.items, refused=False)
+
+
+def _point(unit: Unit, cites) -> str:
+    return cited(brief_text(unit.text), cites.unit(unit))
+
+
+def brief_text(text: str, limit: int = POINT_MAX_CHARS) -> str:
+    """A long clause cut after its last comma-separated stretch that fits ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = max((b for _, b in segment_spans(text) if b <= limit), default=limit)
+    return text[:cut].rstrip(" ,;:") + "…"
+
+
+def central_units(doc: Document, tools: Tools, count: int) -> list[Unit]:
+    """The units of the narrative's profile (or, without one, its body) nearest their centroid, in order."""
+    sections = [s for s in doc.sections[1:] if not is_list_section(s.title)]
+    profile = [s for s in sections if "profile" in s.title.lower()] or sections[-1:]
+    spans = [(s, e) for section in profile for s, e in tools.index.unit_spans(doc.doc_id)
+             if section.start <= s and e <= section.end]
+    if not spans:
+        return []
+    vectors = tools.index.span_vectors([(doc.doc_id, s, e, doc.text[s:e]) for s, e in spans])
+    centroid = vectors.mean(axis=0)
+    order = np.argsort(-(vectors @ centroid))[:count]
+    return [tools.evidence.unit(doc, *spans[i]) for i in sorted(order)]

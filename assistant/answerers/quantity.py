@@ -1,0 +1,45 @@
+"""How many / how long / since when / what age / what share: the reply states the quantity with its unit,
+taken from a sentence where it sits next to the thing counted; else it says the report does not give it."""
+
+from __future__ import annotations
+
+from assistant import quantities
+from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
+from assistant.intents import Quantity
+from assistant.records import Reply
+
+# A sentence that does not name the counted thing may still answer if it means nearly the same as the question.
+PARAPHRASE_SIMILARITY = 0.7
+_WHAT = {
+    Quantity.COUNT: "that number", Quantity.DURATION: "how long", Quantity.DATE: "when",
+    Quantity.AGE: "that age", Quantity.SHARE: "that share", Quantity.MONEY: "that amount",
+}
+
+
+class QuantityAnswerer:
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        ask = tools.ask_of(turn)
+        rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
+        # A quantity answers only where it stands next to the counted thing, or the sentence means the same.
+        answering = [c for c in rated if c.quantity is not None
+                     and (not ask.counted or c.features[7] or c.semantic >= PARAPHRASE_SIMILARITY)]
+        confident = tools.confident(answering)
+        if not confident:
+            closest = next((c for c in rated if c.probability >= tools.threshold * 0.6), None)
+            return tools.does_not_say(turn, _WHAT[ask.quantity or Quantity.COUNT], closest)
+        best = confident[0]
+        if turn.cues.exact and quantities.is_vague(best.quantity.text):
+            cites = tools.citations()
+            n = cites.unit(best.unit, best.probability)
+            text = (f"The report gives no exact figure; it says “{best.quantity.text}”: "
+                    f"{tools.claim(best, n, CLAIM_MAX_CHARS)}")
+            return Reply(turn.question, text, cites.items, refused=True, best_score=best.probability)
+        cites = tools.citations()
+        phrase = best.quantity.text
+        where = tools.country_of(best.unit)
+        lead = f"**{phrase[0].upper() + phrase[1:]}**"
+        if len(turn.subjects) != 1:  # say whose figure it is when the question did not
+            lead += f" ({where})"
+        claim = tools.claim(best, cites.unit(best.unit, best.probability), CLAIM_MAX_CHARS)
+        return Reply(turn.question, f"{lead}. {claim}", cites.items, refused=False, best_score=best.probability,
+                     lead=phrase, countries=[where])

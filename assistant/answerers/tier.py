@@ -1,0 +1,100 @@
+"""Placements from the parsed metadata, each citing the sentence that states the tier: one country's tier,
+and tiers across countries (lists, moves, counts)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answerers.base import Tools, Turn
+from assistant.phrasing import join_names
+from assistant.records import Reply
+from assistant.tiers import move_of, tier_clause, tier_rank, tier_unit_span
+from index.records import Document
+
+_YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+
+
+class TierAnswerer:
+    """"What tier is X on?", "Is X on the Watch List?", "Why was X downgraded?"."""
+
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        cites = tools.citations()
+        lines = []
+        asked_years = {int(y) for y in _YEAR.findall(turn.question)}
+        named = turn.cues.tier_named
+        lead_parts = []
+        for country in turn.subjects:
+            doc = tools.doc(country)
+            if not doc.tier:
+                lines.append(f"The report does not state a tier for {country}.")
+                continue
+            other_years = {y for y in asked_years if doc.year and y not in (doc.year, doc.year - 1)}
+            if other_years:
+                lines.append(f"The loaded report is the {doc.year} edition; it does not give {country}'s tier "
+                             f"for {', '.join(str(y) for y in sorted(other_years))}.")
+                continue
+            span = tier_unit_span(doc)
+            n = cites.add(doc.doc_id, *span)
+            stated = doc.text[span[0] : span[1]] if turn.cues.why else tier_clause(doc, span)
+            year = f" in the {doc.year} report" if doc.year else ""
+            if named and named != doc.tier and not turn.cues.not_on:
+                verdict = f"No: {country} is on {doc.tier}, not {named}{year}"
+            elif named and not turn.cues.not_on:
+                verdict = f"Yes: {country} is on {doc.tier}{year}"
+            else:
+                verdict = f"{country} is on {doc.tier}{year}"
+            lead_parts.append(verdict)
+            lines.append(f"{verdict}: “{stated}” [{n}].")
+            if turn.cues.why:
+                reason = self._reason(turn, tools, doc, span)
+                if reason is not None:
+                    lines.append(tools.claim(reason, cites.unit(reason.unit, reason.probability)))
+        lines += [f"The report does not cover {m}." for m in turn.missing]
+        return Reply(turn.question, "\n\n".join(lines), cites.items, refused=not cites.items,
+                     lead="; ".join(lead_parts) or None)
+
+    @staticmethod
+    def _reason(turn: Turn, tools: Tools, doc: Document, tier_span: tuple[int, int]):
+        """The summary sentence that best explains a placement, other than the one stating it."""
+        units = [u for u in tools.evidence.summary_units(doc) if (u.start, u.end) != tier_span]
+        rated = tools.rate(turn, units)
+        return rated[0] if rated else None
+
+
+class ListingAnswerer:
+    """Placements across countries: "Which countries are on Tier 3?", "Which of X, Y were downgraded?"."""
+
+    def answer(self, turn: Turn, tools: Tools) -> Reply:
+        cues = turn.cues
+        pool = turn.subjects if len(turn.subjects) >= 2 else sorted(tools.by_country)
+        docs = [tools.doc(c) for c in pool if tools.doc(c).tier]
+        cites = tools.citations()
+        described = []
+        if cues.move in ("downgraded", "upgraded"):
+            docs = [d for d in docs if move_of(d.text[slice(*tier_unit_span(d))]) == cues.move]
+            described.append(cues.move)
+        tier = cues.tier_named
+        if tier:
+            docs = [d for d in docs if (d.tier != tier) == cues.not_on]
+            described.append(f"{'not ' if cues.not_on else ''}on {tier}")
+        whole = len(turn.subjects) < 2  # the user named no list of countries: the whole corpus
+        scope = f"Of the {len(pool)} countries in the loaded report" if whole else f"Of {join_names(pool)}"
+        if described:
+            what = " and ".join(described)
+            if not docs:
+                return Reply(turn.question, f"{scope}, none {'was' if cues.move else 'is'} {what}.", [],
+                             refused=False, lead="None")
+            named = join_names([f"**{d.country}** ({d.tier}) [{cites.add(d.doc_id, *tier_unit_span(d))}]"
+                                for d in docs])
+            verb = "was" if cues.move and len(docs) == 1 else "were" if cues.move else "is" if len(docs) == 1 else "are"
+            text = f"{scope}, {len(docs)} {verb} {what}: {named}."
+            return Reply(turn.question, text, cites.items, refused=False,
+                         lead=join_names([d.country for d in docs]), countries=[d.country for d in docs])
+        groups: dict[str, list[Document]] = {}
+        for d in docs:
+            groups.setdefault(d.tier, []).append(d)
+        lines = [f"- **{t}** ({len(groups[t])}): "
+                 + ", ".join(f"{d.country} [{cites.add(d.doc_id, *tier_unit_span(d))}]" for d in groups[t])
+                 for t in sorted(groups, key=tier_rank)]
+        return Reply(turn.question, f"Tier placements ({scope.lower()}):\n" + "\n".join(lines), cites.items,
+                     refused=False)

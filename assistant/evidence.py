@@ -1,0 +1,374 @@
+"""Candidate evidence: the sentences (or clauses) that may answer a question, their features, and the
+learned model that turns features into the probability that a sentence answers the question.
+
+The model is a logistic regression fitted on the dev gold sets (``tip-assistant eval --fit``, see
+eval/fit.py); its weights, feature names, refusal threshold and cross-validation figures live in
+assistant/data/answer_model.json. Answerers rank candidates by that probability and refuse when the best
+one falls below the threshold.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from assistant import quantities
+from assistant.intents import Intent, Quantity
+from assistant.tiers import QUOTE_MAX_CHARS
+from index.chunk import is_list_section
+from index.errors import TipAssistantError
+from index.records import Document, Hit
+from index.search import TipIndex
+from index.text import STOPWORDS, VIEW_MIN_UNIT_CHARS, tokens, unit_spans, view_spans
+
+DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "answer_model.json"
+# The best units are also scored by their comma-separated stretches ("views"), so that one fact inside a
+# long list sentence can match a short question; this many units get that closer look.
+VIEW_RESCORE = 10
+# How far (in words) before or beyond its phrase ("19 traffickers") the counted thing may sit.
+NEAR_BEFORE, NEAR_AFTER = 2, 0
+FEATURES = (
+    "semantic",  # cosine of the question and the best-matching stretch of the sentence
+    "semantic_unit",  # cosine of the question and the whole sentence
+    "lexical",  # share of the question's focus terms (idf-weighted) found in the sentence
+    "lexical_view",  # the same within the best-matching stretch
+    "rare_missing",  # idf of the rarest focus term the sentence lacks, relative to the rarest of all
+    "typed",  # the intent expects a typed answer (a quantity, a person)
+    "type_match",  # the sentence holds an answer of that type
+    "near_focus",  # that answer sits next to the counted thing
+    "in_list",  # the sentence is a recommendation
+    "list_wanted",  # ... and recommendations were asked for
+    "aspect_match",  # achievements / shortcomings asked, and the sentence is one
+    "retrieval",  # 1 / rank of the passage it came from (0 when taken from a whole section)
+    "length",  # characters / 300
+    "no_focus",  # the question has no topic words of its own
+    "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
+    "lexical_gap",  # lexical minus the best lexical among them
+)
+_BASE = len(FEATURES) - 2
+_QUESTION_NOISE = (
+    "report", "government", "country", "countries", "tip", "state", "department", "according", "mention",
+    "describe", "explain", "know", "anything", "information", "detail", "details", "happen", "happened",
+    "year", "say", "says", "tell", "trafficking", "2023", "authorities", "officials", "roughly", "approximately",
+    "exactly", "estimated", "kind", "kinds", "type", "types", "main", "mostly", "mainly", "really", "actually",
+    "anyone", "anybody", "anything", "someone", "something", "any", "still", "ever", "currently",
+    "isn't", "aren't", "wasn't", "weren't", "didn't", "doesn't", "don't", "hasn't", "haven't", "hadn't", "won't",
+    "can't", "couldn't", "wouldn't", "shouldn't",
+)
+RECOMMENDATION_WORDS = (
+    "recommend", "recommends", "recommended", "recommendation", "recommendations", "prioritized", "priority",
+    "priorities", "suggest", "suggests", "suggestion", "advice", "advise", "should", "must", "could", "need",
+    "needs", "take", "steps", "step", "action", "actions", "do", "does",
+)
+_TIER_WORDS = ("tier", "tiers", "ranked", "ranking", "rank", "rating", "rated", "placement", "placed", "watch", "list")
+_PERSON = re.compile(r"\b(?:Minister|President|Prime Minister|Director|Chair(?:man|woman|person)?|Judge|General|"
+                     r"Mr\.|Ms\.|Mrs\.|Dr\.)\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z]{2,}\b(?=,\s+(?:the|who))")
+_CONTRAST = re.compile(r"^(however|although|but|despite|nevertheless|yet|while)\b|\bhowever,", re.I)
+# A clause that reports a failing is a shortcoming wherever it stands (Tier 3 summaries have no "However").
+_FAILING = re.compile(r"\b(did not|does not|do not|has not|have not|had not|was not|were not|no longer|failed|"
+                      r"fails|lacked|lacks|inadequate|insufficient|remained (weak|limited|inadequate)|decreased|"
+                      r"fewer|not (make|report|investigate|prosecute|convict|identify|provide|hold)|policy or "
+                      r"pattern|continued to (exploit|force|subject|use|recruit)|complicit|complicity)\b", re.I)
+
+
+class AnswerModelError(TipAssistantError):
+    """The answer model file is missing, unreadable or does not match the features this version computes."""
+
+
+def _stems(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(t for w in words for t in tokens(w, keep_stopwords=True))
+
+
+QUESTION_NOISE = _stems(_QUESTION_NOISE)
+RECOMMENDATION_NOISE = _stems(RECOMMENDATION_WORDS)
+TIER_NOISE = _stems(_TIER_WORDS)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A candidate sentence or clause: a verbatim span of a document."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    section: str
+    polarity: str  # "positive" / "negative" for the summary's achievements / shortcomings, else "neutral"
+    rank: int = 0  # rank of the retrieved passage it came from; 0 when taken from a whole section
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question wants of its evidence."""
+
+    intent: Intent
+    focus: tuple[str, ...]  # stemmed topic terms
+    query_vector: np.ndarray
+    quantity: Quantity | None = None
+    counted: frozenset[str] = frozenset()  # the counted thing of a quantity question ("inspections")
+    aspect: str | None = None
+    person: bool = False
+    # Countries the question ties together, each with a pattern of its names and adjectives: a sentence must
+    # mention every ``required`` one (bar its own narrative's), and, from another narrative, a ``subjects`` one.
+    required: tuple[tuple[str, str], ...] = ()
+    subjects: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A unit with its features, the probability that it answers, the stretch that matched best, and the
+    quantity phrase it offers (quantity questions)."""
+
+    unit: Unit
+    features: np.ndarray
+    probability: float
+    view: tuple[int, int]
+    quantity: quantities.Found | None = None
+
+    @property
+    def semantic(self) -> float:
+        return float(self.features[0])
+
+
+@dataclass
+class AnswerModel:
+    """Logistic regression over FEATURES, with the refusal threshold chosen by cross-validation."""
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    info: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> AnswerModel:
+        path = Path(path or DEFAULT_MODEL_PATH)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            names = tuple(data["features"])
+            weights = np.array([float(data["weights"][n]) for n in names], dtype=np.float64)
+            model = cls(weights, float(data["bias"]), float(data["threshold"]), data.get("info", {}))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise AnswerModelError(f"cannot read the answer model {path}: {exc}") from exc
+        if names != FEATURES:
+            raise AnswerModelError(f"the answer model {path} was fitted on features {list(names)}, this version "
+                                   f"computes {list(FEATURES)}; refit it with: tip-assistant eval --fit")
+        return model
+
+    def to_json(self) -> str:
+        return json.dumps({"features": list(FEATURES),
+                           "weights": {n: round(float(w), 6) for n, w in zip(FEATURES, self.weights, strict=True)},
+                           "bias": round(self.bias, 6), "threshold": round(self.threshold, 4), "info": self.info},
+                          indent=2)
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        logits = np.asarray(features, dtype=np.float64) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+class Evidence:
+    """Finds and rates candidate sentences in one index."""
+
+    def __init__(self, index: TipIndex, model: AnswerModel) -> None:
+        self.index = index
+        self.model = model
+        self._polarity: dict[str, dict[int, str]] = {}
+
+    @cached_property
+    def _document_frequency(self) -> dict[str, int]:
+        lexical = self.index.stored.lexical
+        return {term: int(lexical.offsets[i + 1] - lexical.offsets[i]) for term, i in lexical.vocabulary.items()}
+
+    def idf(self, term: str) -> float:
+        n = max(1, self.index.stored.lexical.size)
+        df = self._document_frequency.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    # Candidates
+
+    def units(self, hits: list[Hit]) -> list[Unit]:
+        """Sentences (or clauses of overlong ones) of the hit chunks, each once."""
+        seen: set[tuple[str, int]] = set()
+        out = []
+        for hit in hits:
+            doc = self.index.documents[hit.chunk.document]
+            for start, end in self.index.chunk_units(hit.chunk):
+                if (doc.doc_id, start) not in seen:
+                    seen.add((doc.doc_id, start))
+                    out.append(self.unit(doc, start, end, hit.rank))
+        return out
+
+    def section_units(self, documents: Iterable[Document], predicate: Callable[[str], bool]) -> list[Unit]:
+        """Every unit of these documents' sections whose title satisfies ``predicate``."""
+        return [self.unit(doc, s, e) for doc in documents for section in doc.sections if predicate(section.title)
+                for s, e in unit_spans(doc.text, section.start, section.end, QUOTE_MAX_CHARS)]
+
+    def summary_units(self, doc: Document, polarity: str | None = None) -> list[Unit]:
+        """The opening summary's units, or only those of one polarity (achievements or shortcomings)."""
+        if not doc.sections:
+            return []
+        summary = doc.sections[0]
+        units = [self.unit(doc, s, e) for s, e in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS)]
+        return [u for u in units if polarity is None or u.polarity == polarity]
+
+    def unit(self, doc: Document, start: int, end: int, rank: int = 0) -> Unit:
+        polarity = self._polarities(doc).get(start, "neutral")
+        return Unit(doc.doc_id, start, end, doc.text[start:end], doc.section_at(start), polarity, rank)
+
+    def _polarities(self, doc: Document) -> dict[int, str]:
+        """The opening summary lists achievements, then a contrast ("However", "Although") and shortcomings."""
+        if doc.doc_id not in self._polarity:
+            marks: dict[int, str] = {}
+            if doc.sections:
+                summary = doc.sections[0]
+                polarity = "positive"
+                for start, end in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS):
+                    text = doc.text[start:end]
+                    if _CONTRAST.search(text):
+                        polarity = "negative"
+                    # The standard opening ("fully meets the minimum standards", "therefore ... Tier 1")
+                    # states the placement, not an achievement.
+                    standard = ("minimum standards" in text and polarity == "positive") or re.search(r"\bTier\b", text)
+                    marks[start] = "neutral" if standard else "negative" if _FAILING.search(text) else polarity
+            self._polarity[doc.doc_id] = marks
+        return self._polarity[doc.doc_id]
+
+    def _ties(self, unit: Unit, ask: Ask) -> bool:
+        """Whether a sentence mentions the countries the question ties together (see Ask)."""
+        own = self.index.documents[unit.document].country
+        if not all(country == own or _mentions(pattern, unit.text) for country, pattern in ask.required):
+            return False
+        names = {country for country, _ in ask.subjects}
+        return not names or own in names or any(_mentions(p, unit.text) for _, p in ask.subjects)
+
+    # Focus
+
+    def focus(self, text: str, countries: Iterable[str], drop: frozenset[str] = frozenset()) -> list[str]:
+        """Terms that carry a question's topic: no stopwords, question noise, subject-country names or ``drop``."""
+        country_terms = {t for c in countries for t in tokens(c)}
+        country_terms |= {t + "n" for t in country_terms} | {t + "an" for t in country_terms}
+        return [t for t in dict.fromkeys(tokens(text))
+                if t not in country_terms and t not in QUESTION_NOISE and t not in STOPWORDS and t not in drop]
+
+    # Rating
+
+    def rate(self, units: list[Unit], ask: Ask) -> list[Candidate]:
+        """Every unit's features and probability, best first (units lacking a required word are dropped)."""
+        if ask.required or ask.subjects:
+            units = [u for u in units if self._ties(u, ask)]
+        if not units:
+            return []
+        weights = {t: self.idf(t) for t in ask.focus}
+        rates = _Rater(ask, weights)
+        sims = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units]) @ ask.query_vector
+        rated = self._scored([rates(u, [(0, len(u.text))], sims[i : i + 1], float(sims[i]))
+                              for i, u in enumerate(units)])
+        # A closer look at the best long units: their comma-separated stretches.
+        long_ones = [c for c in rated[:VIEW_RESCORE] if len(c.unit.text) >= VIEW_MIN_UNIT_CHARS]
+        if long_ones:
+            views_of = [view_spans(c.unit.text) for c in long_ones]
+            flat = [(c.unit.document, c.unit.start + a, c.unit.start + b, c.unit.text[a:b])
+                    for c, views in zip(long_ones, views_of, strict=True) for a, b in views[1:]]
+            view_sims = self.index.span_vectors(flat) @ ask.query_vector if flat else np.zeros(0, np.float32)
+            better: dict[int, Candidate] = {}
+            cursor = 0
+            for candidate, views in zip(long_ones, views_of, strict=True):
+                whole = candidate.features[1]
+                sims_here = np.concatenate([[whole], view_sims[cursor : cursor + len(views) - 1]])
+                cursor += len(views) - 1
+                better[id(candidate)] = rates(candidate.unit, views, sims_here, float(whole))
+            rated = self._scored([better.get(id(c), c) for c in rated])
+        return rated
+
+    def _scored(self, rated: list[Candidate]) -> list[Candidate]:
+        """Candidates with their gap features and probabilities, best first."""
+        base = np.array([c.features[:_BASE] for c in rated])
+        gaps = np.stack([base[:, 0] - base[:, 0].max(), base[:, 2] - base[:, 2].max()], axis=1)
+        features = np.hstack([base, gaps])
+        probabilities = self.model.probability(features)
+        out = [Candidate(c.unit, f, float(p), c.view, c.quantity)
+               for c, f, p in zip(rated, features, probabilities, strict=True)]
+        out.sort(key=lambda c: (-c.probability, c.unit.document, c.unit.start))
+        return out
+
+
+class _Rater:
+    """Computes one unit's features for one question."""
+
+    def __init__(self, ask: Ask, weights: dict[str, float]) -> None:
+        self.ask = ask
+        self.weights = weights
+        self.total = sum(weights.values()) or 1.0
+        self.rarest = max(weights.values(), default=0.0)
+
+    def coverage(self, terms: set[str]) -> float:
+        return sum(w for t, w in self.weights.items() if t in terms) / self.total if self.weights else 0.0
+
+    def __call__(self, unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray, whole: float) -> Candidate:
+        ask = self.ask
+        found = quantities.find(unit.text, ask.quantity) if ask.quantity else []
+        best = int(np.argmax(view_sims))
+        near = None
+        if found:
+            near = _nearest(unit.text, found, ask.counted)
+            if near is not None:
+                # The stretch holding the quantity is the one to show.
+                holding = [i for i, (a, b) in enumerate(views) if a <= near.start and near.end <= b]
+                if holding:
+                    best = max(holding, key=lambda i: view_sims[i])
+        unit_terms = set(tokens(unit.text))
+        view_terms = set(tokens(unit.text[views[best][0] : views[best][1]]))
+        missing = [w for t, w in self.weights.items() if t not in unit_terms]
+        typed = ask.quantity is not None or ask.person
+        type_match = bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person else False
+        features = np.array([
+            max(0.0, float(view_sims[best])),
+            max(0.0, whole),
+            self.coverage(unit_terms),
+            self.coverage(view_terms),
+            max(missing, default=0.0) / self.rarest if self.rarest else 0.0,
+            float(typed),
+            float(type_match),
+            float(near is not None and (not ask.counted or _counted_near(unit.text, near, ask.counted))),
+            float(is_list_section(unit.section)),
+            float(is_list_section(unit.section) and ask.intent is Intent.RECOMMENDATION),
+            float(ask.aspect is not None and unit.polarity == ask.aspect),
+            1.0 / unit.rank if unit.rank else 0.0,
+            min(len(unit.text) / 300.0, 2.0),
+            float(not self.weights),
+        ], dtype=np.float64)
+        quantity = near if near is not None else (found[0] if found else None)
+        return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored
+
+
+def _mentions(pattern: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.I) is not None
+
+
+def _word_index(text: str, offset: int) -> int:
+    return len(re.findall(r"\S+", text[:offset]))
+
+
+def _counted_near(text: str, found: quantities.Found, counted: frozenset[str]) -> bool:
+    """Whether the counted thing sits right by the quantity ("19 traffickers", "traffickers, 19 of whom")."""
+    words = re.findall(r"\S+", text)
+    first, last = _word_index(text, found.start), _word_index(text, found.end)
+    window = words[max(0, first - NEAR_BEFORE) : last + 1 + NEAR_AFTER]
+    return bool(counted & set(tokens(" ".join(window))))
+
+
+def _nearest(text: str, found: list[quantities.Found], counted: frozenset[str]) -> quantities.Found | None:
+    """The quantity nearest the counted thing (the first when nothing is counted)."""
+    if not counted:
+        return found[0]
+    words = [(m.start(), set(tokens(m.group(0)))) for m in re.finditer(r"\S+", text)]
+    places = [start for start, terms in words if terms & counted]
+    if not places:
+        return found[0]
+    return min(found, key=lambda f: min(abs(f.start - p) for p in places))

@@ -1,0 +1,254 @@
+"""What a question asks for: cues read from its words, and one precedence function that names its intent.
+
+Each intent has an expected answer type (a country, a quantity of some kind, a yes or no, a tier, a brief …)
+and its own answerer (see assistant/answerers). ``decide`` is the only place where cues compete; its table
+of cases is in tests/test_intents.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from assistant.tiers import mentions_tier, move_of, tier_in
+
+
+class Intent(str, Enum):
+    """The kind of answer a question wants."""
+
+    OUT_OF_SCOPE = "out_of_scope"  # opinion, prediction, advice, off-topic: one plain sentence
+    COMPARISON = "comparison"  # two or more named countries side by side
+    LISTING = "listing"  # placements across countries ("Which countries are on Tier 3?")
+    COUNTRY = "country"  # which country / government / where: the answer names a country
+    RECOMMENDATION = "recommendation"  # what the report recommends
+    TIER = "tier"  # one country's placement
+    QUANTITY = "quantity"  # a number, duration, date, age, share or amount, with its unit
+    OVERVIEW = "overview"  # a short brief of several cited points
+    ASPECT = "aspect"  # achievements or shortcomings, from the opening summary
+    YES_NO = "yes_no"  # yes or no, then the proof
+    ENTITY = "entity"  # who, which group, sector, method, place
+    FACT = "fact"  # anything else: the sentences that answer it
+
+
+class Quantity(str, Enum):
+    """The kind of quantity a question asks for."""
+
+    COUNT = "count"
+    DURATION = "duration"
+    DATE = "date"
+    AGE = "age"
+    SHARE = "share"
+    MONEY = "money"
+
+
+_OPINION = re.compile(
+    r"\b(do|would|did) you (think|believe|expect|feel|reckon|suppose)\b|\bin your (opinion|view)\b|"
+    r"\byour (opinion|view|take|personal)\b|\bwhat do you (think|make of|feel)\b|\bis it (fair|right|just) (that|to)\b|"
+    r"\bwho is (to blame|worse|better)\b", re.I)
+_PREDICTION = re.compile(
+    r"\bwill\b[^?.]{0,80}\b(next year|in (the )?(coming|next)|ever|someday|one day|soon|in 20[3-9]\d|"
+    r"in 202[4-9]|future)\b|\b(predict|prediction|forecast|likely to (be|get|fall|drop|move|improve|rise))\b|"
+    r"\bchances? (of|that)\b|\bnext year'?s\b", re.I)
+_ADVICE = re.compile(
+    r"\bshould (i|we)\b|\b(can|could|may) (i|we)\b|\bhow (can|do|should) (i|we)\b|\bwhere (can|should) (i|we)\b|"
+    r"\b(can|could) you (recommend|suggest)\b|\b(recommend|suggest) me\b|\bis it safe\b|\bsafe to (travel|visit|go)\b|"
+    r"\bi (want|need|plan|am planning) to\b", re.I)
+# Everyday topics no TIP narrative is about; asked alone they get one plain sentence, not a report quote.
+_OFF_TOPIC = re.compile(
+    r"\b(hotels?|restaurants?|weather|forecast|flights?|airport|sightseeing|vacation|holiday|tourist attractions?|"
+    r"recipe|joke|poem|song|currency|exchange rate|time zone|capital (city )?of|stock|invest(ing|ment)?|"
+    r"donate|donation|charity|charities)\b", re.I)
+_COUNTRY_NOUN = (r"(country|countries|government|governments|nation|nations|jurisdiction|jurisdictions|"
+                 r"regime|regimes|territory|territories|state)")
+_ASKS_COUNTRY = re.compile(
+    rf"\b(which|what)\b(\s+[\w-]+){{0,3}}?\s+{_COUNTRY_NOUN}\b(?!\s+(agency|agencies|body|bodies|officials?|"
+    r"ministr(y|ies)|department|office|institution|program|programme|policy|law|budget|shelter))|"
+    rf"\bwhose government\b|\bin which {_COUNTRY_NOUN}\b",
+    re.I)
+_ASKS_GOVERNMENT = re.compile(r"\b(which|what|whose)\b(\s+[\w-]+){0,3}?\s+(government|regime)s?\b", re.I)
+_WHERE = re.compile(r"^\W*(where|in what place)\b|\bwhere\b", re.I)
+_ACROSS = re.compile(
+    r"\b(which|what|list|name|how many|all|other|any)\b[^?]{0,30}\b(countries|country|governments|nations|places)\b",
+    re.I,
+)
+_AMONG = re.compile(r"\b(among|which of|of these|between)\b", re.I)
+_COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ|differs|difference|both|each of|"
+                      r"more than|less than|longer|shorter|better|worse|higher|lower)\b", re.I)
+_EITHER = re.compile(r"\b(which|who)\b[^?]*\bor\b", re.I)
+_QUANTITY = (
+    (Quantity.AGE, re.compile(r"\b(what|which) age\b|\bhow (young|old)\b|\bage (of|at|do|does|did)\b|\byoungest\b|"
+                              r"\bages?\b[^?]{0,25}\b(start|begin|end)s?\b", re.I)),
+    (Quantity.DURATION, re.compile(r"\bhow long\b|\bhow many (consecutive |straight )?(years|months|weeks|days)\b|"
+                                   r"\b(years?|months?) (running|in a row|straight)\b|\bconsecutive\b", re.I)),
+    (Quantity.SHARE, re.compile(r"\bwhat (share|percentage|percent|proportion|fraction|portion)\b|"
+                                r"\bhow much of\b|\bwhat %", re.I)),
+    (Quantity.MONEY, re.compile(r"\bhow much (money|funding|funds)\b|\bbudget\b|\bfunding\b|"
+                                r"\bhow much\b[^?]{0,40}\b(spend|spent|allocate|fund|cost|pay|paid)", re.I)),
+    (Quantity.DATE, re.compile(r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b|"
+                               r"\bin what year\b", re.I)),
+    (Quantity.COUNT, re.compile(r"\bhow many\b|\bhow much\b|\bhow often\b|\b(what|which) (is|was|were|are) the "
+                                r"(total |estimated |approximate )?(number|amount|population|size|count|total)\b|"
+                                r"\bwhat number\b|\bthe number of\b|\bpopulation\b", re.I)),
+)
+_YES_NO = re.compile(r"^\W*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|shall|must|"
+                     r"isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|doesn'?t|don'?t|hasn'?t|haven'?t)\b", re.I)
+_OVERVIEW = re.compile(
+    r"\btell me (about|more)\b|\bsummar(y|ise|ize|ised|ized)\b|\boverview\b|\bbig picture\b|\brundown\b|"
+    r"\bbrief(ing)?\b|\bwhat'?s (going on|happening|the (situation|story|picture))\b|\bwhat is (going on|happening)\b|"
+    r"\bthe (situation|picture)\b|\bwhat does the report say about\b|\bwhat did the report (say|find) about\b|"
+    r"\bgive me (an? )?(quick |short |brief )?(summary|overview|rundown|picture)\b|\bdescribe\b|"
+    r"\bhow (bad|serious) is\b|\bwhat about trafficking in\b|\bthe (trafficking )?situation\b", re.I)
+_RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\b|\bought to\b|\bpriorit|"
+                        r"\bwhat (more )?(must|could)\b|\bwhat (steps|actions) (should|must|could)\b|"
+                        r"\badvice\b|\bsuggest", re.I)
+# Questions about the government's record as a whole: its shortcomings or its achievements.
+_NEGATIVE = re.compile(
+    r"\b(weaknesses|shortcomings?|deficienc(y|ies)|gaps|failures|failings|problems with|concerns about|"
+    r"criticisms?|criticized for|shortfalls?|falls? short|fell short|negatives?|did (badly|poorly)|"
+    r"what (went|did it do) wrong|main (problems|concerns|weaknesses))\b", re.I)
+_POSITIVE = re.compile(
+    r"\b(achievements?|achieved?|accomplish(ed|ments?)?|progress|positives?|credit(ed)?|successes|successful|"
+    r"strengths?|did well|done well|do well|improvements?|improved|what efforts|which efforts|did right|"
+    r"praised?|good (news|steps|things)|(what|which) (steps|measures|actions|efforts) (did|has|have|had|were))\b",
+    re.I)
+# Everyday words that mark a question as about trafficking, whatever else it mentions.
+_DOMAIN = re.compile(r"\b(traffick\w*|victims?|forced|labou?r|exploit\w*|sex\w*|child\w*|government|law|"
+                     r"prosecut\w*|convict\w*|tier|report|workers?|migrants?|refugees?|women|girls|boys|visa|"
+                     r"recruit\w*|smuggl\w*|abuse\w*|officials?|police|shelters?)\b", re.I)
+_ENTITY = re.compile(r"^\W*(who|whom|which|what (kind|kinds|type|types|sort|sorts|groups?|sectors?|industries|"
+                     r"nationalit(y|ies)|forms?|methods?|countries|minorities|migrants|workers|victims|children))\b|"
+                     r"\bwho (is|are|was|were)\b|\bwhich\b", re.I)
+_METHOD = re.compile(r"^\W*(and\s+)?how\b(?!\s+(many|much|long|old|young|often|far|bad|serious)\b)", re.I)
+_EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
+_PERSON = re.compile(
+    r"\bwho (is|was|are|were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|prime minister|"
+    r"rapporteur|coordinator|spokes|ambassador|judge|commissioner|ombuds)|"
+    r"\bwho (heads|chairs|leads|runs|directs|led|headed|chaired)\b|"
+    r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
+    r"\bwhat is (the |his |her )?name\b|\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
+_WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
+_NOT_ON = re.compile(r"\bnot (on|in|placed on|ranked)\b|\bisn'?t on\b|\baren'?t on\b", re.I)
+_ELLIPSIS = re.compile(r"^\W*(and|what about|how about|and what about|same (for|question)|also|what of)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Everything the question's own words say about the answer it wants."""
+
+    out_of_scope: str | None = None  # "opinion", "prediction", "advice" or "off-topic"
+    asks_country: bool = False  # "which country/government", "in which country"
+    asks_government: bool = False  # "which government": a narrative's country even when others are named
+    where: bool = False
+    across: bool = False  # "which countries", "list ... countries"
+    among: bool = False  # "among X, Y and Z", "which of X or Y"
+    compare: bool = False
+    either: bool = False  # "which ... X or Y"
+    tier: bool = False
+    tier_named: str | None = None
+    move: str | None = None  # upgraded / downgraded / remained
+    not_on: bool = False  # "not on Tier 3"
+    quantity: Quantity | None = None
+    yes_no: bool = False
+    overview: bool = False
+    recommendation: bool = False
+    aspect: str | None = None  # "positive" (achievements) or "negative" (shortcomings)
+    entity: bool = False
+    person: bool = False  # who heads / the name of: a named person or office
+    exact: bool = False  # "exactly how many": a vague quantity ("thousands") does not answer
+    why: bool = False
+    ellipsis: bool = False  # "And convictions?", "What about Aruba?"
+
+    @property
+    def any(self) -> bool:
+        """Whether the question carries an intent of its own (an ellipsis usually does not)."""
+        return any((self.asks_country, self.across, self.compare, self.tier, self.quantity, self.yes_no,
+                    self.overview, self.recommendation, self.aspect, self.entity, self.person))
+
+
+def read_cues(text: str) -> Cues:
+    """The cues of one question's text."""
+    out_of_scope = None
+    for name, pattern in (("opinion", _OPINION), ("prediction", _PREDICTION), ("advice", _ADVICE),
+                          ("off-topic", _OFF_TOPIC)):
+        # An everyday word in a question about trafficking ("the hotel they live in") is not off-topic.
+        if pattern.search(text) and not (name == "off-topic" and _DOMAIN.search(text)):
+            out_of_scope = name
+            break
+    quantity = next((kind for kind, pattern in _QUANTITY if pattern.search(text)), None)
+    recommendation = bool(_RECOMMEND.search(text))
+    aspect = None
+    if not recommendation:
+        aspect = "negative" if _NEGATIVE.search(text) else "positive" if _POSITIVE.search(text) else None
+    return Cues(
+        out_of_scope=out_of_scope,
+        asks_country=bool(_ASKS_COUNTRY.search(text)),
+        asks_government=bool(_ASKS_GOVERNMENT.search(text)),
+        where=bool(_WHERE.search(text)),
+        across=bool(_ACROSS.search(text)),
+        among=bool(_AMONG.search(text)),
+        compare=bool(_COMPARE.search(text)),
+        either=bool(_EITHER.search(text)),
+        tier=mentions_tier(text),
+        tier_named=tier_in(text),
+        move=move_of(text),
+        not_on=bool(_NOT_ON.search(text)),
+        quantity=quantity,
+        yes_no=bool(_YES_NO.search(text)),
+        overview=bool(_OVERVIEW.search(text)),
+        recommendation=recommendation,
+        aspect=aspect,
+        entity=bool(_ENTITY.search(text) or _METHOD.search(text)),
+        exact=bool(_EXACT.search(text)),
+        person=bool(_PERSON.search(text)),
+        why=bool(_WHY.search(text)),
+        ellipsis=bool(_ELLIPSIS.search(text)),
+    )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the conversation says the question is about, as far as intent depends on it."""
+
+    subjects: int  # corpus countries the question is about (named, inherited or implied)
+    named: int  # of those, named in this question's own words
+    inherited: bool  # the subjects come from an earlier turn
+    placement_only: bool  # the question's topic words are all about placement (tier, moved, years)
+    missing_only: bool = False  # it names only countries the corpus lacks
+
+
+def decide(cues: Cues, scope: Scope) -> Intent:
+    """The one intent of a question; earlier rules win. See tests/test_intents.py for the table."""
+    if cues.out_of_scope in ("opinion", "prediction", "advice"):
+        return Intent.OUT_OF_SCOPE
+    if cues.out_of_scope == "off-topic" and not cues.tier:
+        return Intent.OUT_OF_SCOPE
+    if scope.named >= 2 and (cues.compare or cues.either) and not (cues.among and cues.tier):
+        return Intent.COMPARISON
+    placement = cues.tier or cues.move is not None
+    if placement and scope.placement_only and (cues.across or (cues.among and scope.named >= 2)
+                                                or (scope.subjects == 0 and cues.tier_named)):
+        return Intent.LISTING
+    if scope.named >= 2 and cues.compare and placement:
+        return Intent.COMPARISON
+    if cues.asks_government and not cues.among:
+        return Intent.COUNTRY
+    if cues.asks_country and scope.named == 0 and not scope.inherited:
+        return Intent.COUNTRY
+    if cues.where and scope.subjects == 0 and not scope.missing_only:
+        return Intent.COUNTRY
+    if cues.recommendation:
+        return Intent.RECOMMENDATION
+    if placement and scope.placement_only:
+        return Intent.TIER
+    if cues.yes_no and not cues.overview:  # "Did the number of victims rise?" wants a yes or no
+        return Intent.YES_NO
+    if cues.quantity is not None:
+        return Intent.QUANTITY
+    if cues.overview:
+        return Intent.OVERVIEW
+    if cues.aspect:
+        return Intent.ASPECT
+    if cues.entity or cues.where or cues.person:
+        return Intent.ENTITY
+    return Intent.FACT

@@ -1,0 +1,107 @@
+"""Quantities in report text: counts, durations, dates, ages, shares and amounts, each with its unit.
+
+``find`` returns the phrases of one kind in a text ("83 inspections", "for the second consecutive year",
+"as young as 12", "since 1998", "25 percent"); the quantity answerer states the one nearest the question's
+focus.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.intents import Quantity
+
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                r"hundred|a hundred|several|dozens|hundreds|thousands|millions|tens of thousands|a dozen|a few)")
+_SCALE = r"(?:\s+(?:thousand|million|billion))?"
+# Years are dates, not counts; "Tier 2" is a placement.
+_DIGITS = r"(?<![\w.-])(?<!Tier )(?!(?:19|20)\d\d(?!\d|,\d))\d[\d,]*(?:\.\d+)?" + _SCALE
+_MODIFIER = (r"(?:(?:more than|over|nearly|almost|about|approximately|around|roughly|an estimated|estimated|at least|"
+             r"up to|fewer than|less than|some|only|just|as many as|between)\s+)?")
+_NUMBER = rf"{_MODIFIER}(?:{_DIGITS}|\b{_NUMBER_WORD}{_SCALE}\b|\ba (?:million|thousand|hundred)\b)"
+_ORDINAL = (r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
+            r"fourteenth|fifteenth|\d+(?:st|nd|rd|th))")
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A counted noun: up to three words after the number, stopping at function words and punctuation.
+_COUNTED = (r"(?:\s+(?!(?:in|of|on|at|by|for|to|from|and|or|with|during|under|per|who|which|that|were|was|"
+            r"is|are|had|have|has|remained|remain|were)\b)(?![a-z]+ed\b)[A-Za-z][\w'’-]*){0,3}")
+
+_PATTERNS: dict[Quantity, re.Pattern[str]] = {
+    Quantity.DURATION: re.compile(
+        rf"\b(?:for\s+)?(?:the\s+)?{_ORDINAL}\s+(?:consecutive|straight|successive)\s+"
+        rf"(?:year|reporting period|month)s?\b"
+        rf"|\b(?:for\s+)?(?:the\s+)?(?:past|last|previous)\s+{_NUMBER}\s+(?:years?|months?)\b"
+        rf"|\b(?:for\s+)?{_NUMBER}(?:\s+|-)(?:consecutive\s+)?(?:years?|months?|weeks?|days?)\b"
+        rf"|\bsince\s+(?:{_MONTH}\s+)?{_YEAR}\b|\b(?:for\s+)?(?:more than\s+)?a\s+(?:decade|year|month)\b"
+        rf"|\bindefinitely\b|\bfor\s+(?:decades|years|months)\b",
+        re.I),
+    Quantity.DATE: re.compile(
+        rf"\b(?:(?:since|in|by|until|from|on|before|after)\s+)?(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?"
+        rf"{_YEAR}\b(?!\s*\)\s*;?\s*$)|\b(?:in|since|by|until)\s+{_MONTH}\b",
+        re.I),
+    Quantity.AGE: re.compile(
+        rf"\b(?:as young as|aged?|under(?: the age of)?|younger than|older than|at age|age of|ages?)\s+{_NUMBER}"
+        rf"(?:\s*(?:to|-|and)\s*{_NUMBER})?(?:\s+years?(?: old)?)?\b|\b{_NUMBER}(?:-|\s+)years?(?:-|\s+)old\b"
+        rf"|\b(?:minors|children|child)\b",
+        re.I),
+    Quantity.SHARE: re.compile(
+        rf"{_NUMBER}\s*(?:%|percent\b|per cent\b)|\b(?:half|a third|one third|a quarter|one quarter|two-thirds|"
+        rf"three-quarters|the majority|a majority|most)\b(?:\s+of)?",
+        re.I),
+    Quantity.MONEY: re.compile(
+        rf"(?:[$€£¥]|\b(?:US\$|USD|EUR|GBP)\s?)\s?\d[\d,]*(?:\.\d+)?{_SCALE}(?:\s*\([^)]{{0,40}}\))?"
+        rf"|{_NUMBER}\s+(?:[A-Z]{{3}}\b|(?:U\.S\.\s+)?dollars\b|euros?\b|pounds\b|[a-z]+\s+(?:dollars|francs|"
+        rf"pesos|rupees|dinars|riyals))(?:\s*\([^)]{{0,40}}\))?",
+        re.I),
+    Quantity.COUNT: re.compile(rf"{_NUMBER}{_COUNTED}", re.I),
+}
+_AGE_NUMBER = re.compile(r"\d|" + _NUMBER_WORD, re.I)
+# Words that are numbers in form only ("one of the", "some of").
+_NOT_A_COUNT = re.compile(r"^(?:one|a few|several|some)\s+(?:of|another|other)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A quantity phrase at [start, end) of the text it was found in."""
+
+    kind: Quantity
+    start: int
+    end: int
+    text: str
+
+
+def find(text: str, kind: Quantity) -> list[Found]:
+    """Every phrase of ``kind`` in ``text``, in order (counts also accept a duration or share)."""
+    out = []
+    kinds = [kind] + ([Quantity.SHARE, Quantity.MONEY] if kind is Quantity.COUNT else [])
+    taken: list[tuple[int, int]] = []
+    for each in kinds:
+        for match in _PATTERNS[each].finditer(text):
+            phrase = match.group(0).strip(" ,;:")
+            if not phrase or _NOT_A_COUNT.match(phrase) or (each is Quantity.AGE and not _AGE_NUMBER.search(phrase)):
+                continue
+            start = match.start() + match.group(0).index(phrase)
+            end = start + len(phrase)
+            if any(a < end and start < b for a, b in taken):
+                continue
+            taken.append((start, end))
+            out.append(Found(each, start, end, phrase))
+    return sorted(out, key=lambda f: f.start)
+
+
+_VAGUE = re.compile(r"^(?:(?:more than|over|nearly|almost|about|approximately|around|roughly|an estimated|"
+                    r"estimated|at least|up to|fewer than|less than|some|only|just)\s+)?(?:several|dozens|hundreds|"
+                    r"thousands|millions|tens of thousands|a few|a dozen|many|most|the majority|a majority)\b", re.I)
+
+
+def is_vague(phrase: str) -> bool:
+    """"thousands", "several", "most": a quantity that is no exact figure."""
+    return bool(_VAGUE.match(phrase))
+
+
+def has(text: str, kind: Quantity) -> bool:
+    """Whether ``text`` holds a phrase of ``kind``."""
+    return bool(find(text, kind))

@@ -1,0 +1,113 @@
+"""What the project knows about TIP tiers: their names and order, how questions and narratives state them."""
+
+from __future__ import annotations
+
+import re
+
+from index.parse import TIERS
+from index.records import Document
+from index.text import segment_spans, tokens, unit_spans
+
+__all__ = [
+    "MOVE_STEMS",
+    "PLACEMENT_STEMS",
+    "TIERS",
+    "TIER_STEMS",
+    "mentions_tier",
+    "move_of",
+    "tier_clause",
+    "tier_in",
+    "tier_rank",
+    "tier_unit_span",
+]
+
+# Best to worst; "Special Case" stands apart and ranks last.
+_ORDER = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")
+# Quotes longer than this are cut at semicolons into clauses (factbook summaries are one long sentence).
+QUOTE_MAX_CHARS = 320
+
+_TIER_WORDS = re.compile(
+    r"\btiers?\b|\bwatch ?list\b|\brank(s|ed|ing|ings)?\b|\brating\b|\brated\b|\bplacement\b|\bplaced\b|"
+    r"\bupgraded\b|\bdowngraded\b|\bspecial case\b",
+    re.I,
+)
+_TIER_NAME = re.compile(r"\btier\s*(1|2|3|one|two|three|i{1,3})\b(\s*(watch\s*list|wl))?|\bwatch\s*list\b|"
+                        r"\bspecial case\b", re.I)
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "i": "1", "ii": "2", "iii": "3"}
+_MOVES = {
+    "downgraded": re.compile(r"\bdowngraded\b|\b(dropped|lowered|moved down|fell|demoted)\b", re.I),
+    "upgraded": re.compile(r"\bupgraded\b|\b(raised|moved up|promoted|improved to)\b", re.I),
+    "remained": re.compile(r"\b(remained|remains|stayed|kept)\b", re.I),
+}
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(tokens(words, keep_stopwords=True))
+
+
+# Words that only say "placement": a tier question using nothing else is answered from metadata.
+TIER_STEMS = _stems("tier tiers ranked ranking rankings rank rating rated placement placed watch list special case "
+                    "one two three")
+PLACEMENT_STEMS = _stems(
+    "keep kept stay stayed remain remained top bottom move moved current currently latest place status level "
+    "position standing where now still sit sits stand stands get got assigned put year report 2023 edition "
+    "what which")
+MOVE_STEMS = _stems("downgraded upgraded dropped raised lowered demoted promoted moved down up fell")
+
+
+def mentions_tier(text: str) -> bool:
+    """Whether the text speaks of tiers or placements at all."""
+    return bool(_TIER_WORDS.search(text))
+
+
+def tier_in(text: str) -> str | None:
+    """The tier a text names exactly ("tier 3", "Tier Two", "the Watch List"), else None."""
+    match = _TIER_NAME.search(text)
+    if not match:
+        return None
+    phrase = match.group(0).lower()
+    if "special" in phrase:
+        return "Special Case"
+    if match.group(1) is None or "watch" in phrase or "wl" in phrase.split():
+        return "Tier 2 Watch List"
+    number = _NUMBER_WORDS.get(match.group(1).lower(), match.group(1))
+    tier = f"Tier {number}"
+    return tier if tier in TIERS else None
+
+
+def tier_rank(tier: str | None) -> int:
+    """0 for Tier 1 up to 4 for Special Case; unknown tiers last."""
+    return _ORDER.index(tier) if tier in _ORDER else len(_ORDER)
+
+
+def move_of(text: str) -> str | None:
+    """'downgraded', 'upgraded' or 'remained' when the text says so, else None."""
+    for move, pattern in _MOVES.items():
+        if pattern.search(text):
+            return move
+    return None
+
+
+def tier_unit_span(doc: Document) -> tuple[int, int]:
+    """The sentence (or clause) stating the document's tier; the header line when none does."""
+    if doc.tier:
+        pattern = re.compile(re.escape(doc.tier) + (r"(?!\s+Watch)" if doc.tier == "Tier 2" else ""), re.I)
+        body_start = doc.sections[0].start if doc.sections else 0
+        for start, end in unit_spans(doc.text, body_start, len(doc.text), QUOTE_MAX_CHARS):
+            if pattern.search(doc.text[start:end]):
+                return start, end
+    header_end = len(doc.source_line)
+    return (0, header_end) if header_end else unit_spans(doc.text, 0, len(doc.text), QUOTE_MAX_CHARS)[0]
+
+
+def tier_clause(doc: Document, span: tuple[int, int]) -> str:
+    """The stretch of the tier sentence that names the tier ("therefore Lithuania remained on Tier 1")."""
+    text = doc.text[span[0] : span[1]]
+    for start, end in segment_spans(text):
+        if doc.tier and doc.tier.lower() in text[start:end].lower():
+            return _without_edition_stamp(text[start:end]).strip(" .;,")
+    return _without_edition_stamp(text).strip(" .;,")
+
+
+def _without_edition_stamp(text: str) -> str:
+    return re.sub(r"\s*\((19|20)\d\d\)\s*$", "", text)
