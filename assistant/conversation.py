@@ -22,6 +22,7 @@ class Resolved:
     mentioned: list[str] = field(default_factory=list)  # other countries it names or qualifies ("Nigerian traffickers")
     named: list[str] = field(default_factory=list)  # corpus countries named outright in the question itself
     inherited: bool = False  # the subjects come from an earlier turn
+    by_adjective: bool = False  # the subjects come from an adjective ("Eritreans", "Cuban workers")
 
 
 def resolve(question: str, history: list[str], matcher: CountryMatcher, single_country: str | None) -> Resolved:
@@ -40,7 +41,7 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
     adjectives = [c for c, named in mentions if not named and c not in governed]
     subjects, missing = named_inside, named_outside
     mentioned = [c for c in adjectives if c not in subjects]
-    inherited = False
+    inherited = by_adjective = False
     if not subjects and not missing:
         earlier = _from_history(question, history, matcher, single_country)
         if earlier is not None:
@@ -52,9 +53,11 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
             # subject; an uncovered one ("Peruvian workers") stays a word the evidence must contain.
             subjects = [c for c in adjectives if c in matcher.corpus]
             mentioned = [c for c in adjectives if c not in matcher.corpus]
+            by_adjective = bool(subjects)
     if not subjects and not missing and single_country:
         subjects = [single_country]
-    return Resolved(subjects=subjects, missing=missing, mentioned=mentioned, named=named_inside, inherited=inherited)
+    return Resolved(subjects=subjects, missing=missing, mentioned=mentioned, named=named_inside, inherited=inherited,
+                    by_adjective=by_adjective)
 
 
 def _from_history(question: str, history: list[str], matcher: CountryMatcher,

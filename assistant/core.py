@@ -125,6 +125,10 @@ class Assistant:
                     reply = self._keep_lead(item, extractive)
         yield self._finish(turn, reply, started)
 
+    def understand(self, question: str, history: list[str] | None = None) -> Turn:
+        """How a question is read in its conversation: its intent, cues, subject countries, focus text."""
+        return self._understand(question, history, None)
+
     def retrieve(self, question: str, history: list[str] | None = None, k: int = 10) -> list[Hit]:
         """The passages retrieval finds for a question in its conversation (as ask() routes it)."""
         turn = self._understand(question, history, None)
@@ -187,7 +191,7 @@ class Assistant:
         own_focus = self.evidence.focus(parsed.text, resolved.subjects)
         # The topic comes from the question before when this one has none of its own, or points at it
         # ("fix that"); "What about victim identification?" brings its own topic and keeps only the intent.
-        topic_back = bool(history) and (not own_focus or (len(own_focus) <= 1 and (
+        topic_back = bool(history) and not own.tier and (not own_focus or (len(own_focus) <= 1 and (
             bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing)))))
         context = f"{history[-1]} {parsed.text}" if topic_back else parsed.text
         cues = own
@@ -210,7 +214,8 @@ class Assistant:
             query = self.generative.condense(parsed.text, history)
         turn = Turn(question=parsed.text, intent=intent, cues=cues, subjects=resolved.subjects,
                     missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
-                    context=self.index.expand_query(context), history=history, filtered=filtered)
+                    context=self.index.expand_query(context), history=history, filtered=filtered,
+                    by_adjective=resolved.by_adjective)
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn

@@ -49,6 +49,7 @@ FEATURES = (
     "retrieval",  # 1 / rank of the passage it came from (0 when taken from a whole section)
     "length",  # characters / 300
     "no_focus",  # the question has no topic words of its own
+    "placement",  # the sentence is placement boilerplate ("does not fully meet the minimum standards …")
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -71,6 +72,18 @@ _TIER_WORDS = ("tier", "tiers", "ranked", "ranking", "rank", "rating", "rated", 
 _PERSON = re.compile(r"\b(?:Minister|President|Prime Minister|Director|Chair(?:man|woman|person)?|Judge|General|"
                      r"Mr\.|Ms\.|Mrs\.|Dr\.)\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z]{2,}\b(?=,\s+(?:the|who))")
 _CONTRAST = re.compile(r"^(however|although|but|despite|nevertheless|yet|while)\b|\bhowever,", re.I)
+_ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|created|established|trained|"
+                        r"identified more|prosecuted more|convicted more|opened|funded|allocated|approved|enacted|"
+                        r"improved|expanded|organized|appointed|granted access|made key achievements|"
+                        r"demonstrated (overall )?increasing efforts)\b", re.I)
+_PLACEMENT = re.compile(r"\bminimum standards\b|\bTier [123]\b|\bWatch List\b|\bSpecial Case\b")
+
+
+def placement_statement(text: str) -> bool:
+    """Whether a sentence is the narrative's placement boilerplate ("does not fully meet the minimum standards …")."""
+    return bool(_PLACEMENT.search(text))
+
+
 # A clause that reports a failing is a shortcoming wherever it stands (Tier 3 summaries have no "However").
 _FAILING = re.compile(r"\b(did not|does not|do not|has not|have not|had not|was not|were not|no longer|failed|"
                       r"fails|lacked|lacks|inadequate|insufficient|remained (weak|limited|inadequate)|decreased|"
@@ -227,15 +240,24 @@ class Evidence:
             marks: dict[int, str] = {}
             if doc.sections:
                 summary = doc.sections[0]
-                polarity = "positive"
+                running = "positive"
                 for start, end in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS):
                     text = doc.text[start:end]
                     if _CONTRAST.search(text):
-                        polarity = "negative"
+                        running = "negative"
                     # The standard opening ("fully meets the minimum standards", "therefore ... Tier 1")
-                    # states the placement, not an achievement.
-                    standard = ("minimum standards" in text and polarity == "positive") or re.search(r"\bTier\b", text)
-                    marks[start] = "neutral" if standard else "negative" if _FAILING.search(text) else polarity
+                    # states the placement, not an achievement. A clause that reports a failing is a
+                    # shortcoming, one that reports steps taken an achievement, wherever it stands (Tier 3
+                    # summaries put "despite the lack of significant efforts, the government took some steps"
+                    # after the placement); anything else takes the side of the last "However".
+                    if (placement_statement(text) and running == "positive") or re.search(r"\bTier\b", text):
+                        marks[start] = "neutral"
+                    elif _FAILING.search(text):
+                        marks[start] = "negative"
+                    elif _ACHIEVING.search(text):
+                        marks[start] = "positive"
+                    else:
+                        marks[start] = running
             self._polarity[doc.doc_id] = marks
         return self._polarity[doc.doc_id]
 
@@ -342,9 +364,13 @@ class _Rater:
             1.0 / unit.rank if unit.rank else 0.0,
             min(len(unit.text) / 300.0, 2.0),
             float(not self.weights),
+            float(placement_statement(unit.text)),
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored
+
+
+_APPOSITIVE = ("estimated at", "estimated to be", "numbering", "totaling", "totalling", "– ", "— ")
 
 
 def _mentions(pattern: str, text: str) -> bool:
@@ -356,11 +382,22 @@ def _word_index(text: str, offset: int) -> int:
 
 
 def _counted_near(text: str, found: quantities.Found, counted: frozenset[str]) -> bool:
-    """Whether the counted thing sits right by the quantity ("19 traffickers", "traffickers, 19 of whom")."""
+    """Whether the counted thing sits right by the quantity: "19 traffickers", "traffickers, 19 of whom",
+    "55% of workers", "children … – estimated at 6.4 million"."""
     words = re.findall(r"\S+", text)
     first, last = _word_index(text, found.start), _word_index(text, found.end)
-    window = words[max(0, first - NEAR_BEFORE) : last + 1 + NEAR_AFTER]
-    return bool(counted & set(tokens(" ".join(window))))
+    after = last + 1 + NEAR_AFTER
+    if after < len(words) and words[after - 1].lower() == "of":
+        after += 3
+    if counted & set(tokens(" ".join(words[max(0, first - NEAR_BEFORE) : after]))):
+        return True
+    # An appositive estimate names its thing earlier in the clause.
+    before = text[: found.start]
+    marker = max(before.rfind(m) for m in _APPOSITIVE)
+    if marker < 0:
+        return False
+    clause = re.split(r"[;:]", before[:marker])[-1]
+    return bool(counted & set(tokens(" ".join(clause.split()[-12:]))))
 
 
 def _nearest(text: str, found: list[quantities.Found], counted: frozenset[str]) -> quantities.Found | None:

@@ -51,22 +51,29 @@ _PREDICTION = re.compile(
     r"in 202[4-9]|future)\b|\b(predict|prediction|forecast|likely to (be|get|fall|drop|move|improve|rise))\b|"
     r"\bchances? (of|that)\b|\bnext year'?s\b", re.I)
 _ADVICE = re.compile(
-    r"\bshould (i|we)\b|\b(can|could|may) (i|we)\b|\bhow (can|do|should) (i|we)\b|\bwhere (can|should) (i|we)\b|"
+    r"\b(donate|donating|donation|charity|charities|invest|investing|investment)\b|\bshould (i|we)\b|"
+    r"\b(can|could|may) (i|we)\b|\bhow (can|do|should) (i|we)\b|\bwhere (can|should) (i|we)\b|"
     r"\b(can|could) you (recommend|suggest)\b|\b(recommend|suggest) me\b|\bis it safe\b|\bsafe to (travel|visit|go)\b|"
     r"\bi (want|need|plan|am planning) to\b", re.I)
 # Everyday topics no TIP narrative is about; asked alone they get one plain sentence, not a report quote.
 _OFF_TOPIC = re.compile(
     r"\b(hotels?|restaurants?|weather|forecast|flights?|airport|sightseeing|vacation|holiday|tourist attractions?|"
-    r"recipe|joke|poem|song|currency|exchange rate|time zone|capital (city )?of|stock|invest(ing|ment)?|"
-    r"donate|donation|charity|charities)\b", re.I)
+    r"recipe|joke|currency|exchange rate|time zone|capital (city )?of|stock market)\b", re.I)
+# Tasks that are not questions about the report ("Write me a poem about …"), whatever their topic.
+_TASK = re.compile(r"\b(write|compose|draft|generate|create|make)\b( me| us)? (a|an|some|the)\b[^?]{0,40}\b(poem|song|"
+                   r"story|stories|essay|tweet|letter|speech|joke|haiku|slogan|rap|limerick|code|script)\b|"
+                   r"\btell me a (joke|story)\b", re.I)
 _COUNTRY_NOUN = (r"(country|countries|government|governments|nation|nations|jurisdiction|jurisdictions|"
                  r"regime|regimes|territory|territories|state)")
+# Words between "which" and "country" qualify it ("which Central American country"); "what did the
+# government" asks something else.
+_QUALIFIER = r"(?:\s+(?!(?:the|a|an|did|does|do|is|are|was|were|has|have|had|its|their|this|that|of)\b)[\w-]+)"
 _ASKS_COUNTRY = re.compile(
-    rf"\b(which|what)\b(\s+[\w-]+){{0,3}}?\s+{_COUNTRY_NOUN}\b(?!\s+(agency|agencies|body|bodies|officials?|"
+    rf"\b(which|what)\b{_QUALIFIER}{{0,3}}?\s+{_COUNTRY_NOUN}\b(?!\s+(agency|agencies|body|bodies|officials?|"
     r"ministr(y|ies)|department|office|institution|program|programme|policy|law|budget|shelter))|"
     rf"\bwhose government\b|\bin which {_COUNTRY_NOUN}\b",
     re.I)
-_ASKS_GOVERNMENT = re.compile(r"\b(which|what|whose)\b(\s+[\w-]+){0,3}?\s+(government|regime)s?\b", re.I)
+_ASKS_GOVERNMENT = re.compile(rf"\b(which|what|whose)\b{_QUALIFIER}{{0,3}}?\s+(government|regime)s?\b", re.I)
 _WHERE = re.compile(r"^\W*(where|in what place)\b|\bwhere\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|what|list|name|how many|all|other|any)\b[^?]{0,30}\b(countries|country|governments|nations|places)\b",
@@ -82,16 +89,19 @@ _QUANTITY = (
     (Quantity.DURATION, re.compile(r"\bhow long\b|\bhow many (consecutive |straight )?(years|months|weeks|days)\b|"
                                    r"\b(years?|months?) (running|in a row|straight)\b|\bconsecutive\b", re.I)),
     (Quantity.SHARE, re.compile(r"\bwhat (share|percentage|percent|proportion|fraction|portion)\b|"
-                                r"\bhow much of\b|\bwhat %", re.I)),
+                                r"\bhow much of\b|\bwhat %|\b(gender|sex) (split|breakdown|ratio)\b|\bbreakdown\b",
+                                re.I)),
     (Quantity.MONEY, re.compile(r"\bhow much (money|funding|funds)\b|\bbudget\b|\bfunding\b|"
                                 r"\bhow much\b[^?]{0,40}\b(spend|spent|allocate|fund|cost|pay|paid)", re.I)),
     (Quantity.DATE, re.compile(r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b|"
                                r"\bin what year\b", re.I)),
     (Quantity.COUNT, re.compile(r"\bhow many\b|\bhow much\b|\bhow often\b|\b(what|which) (is|was|were|are) the "
-                                r"(total |estimated |approximate )?(number|amount|population|size|count|total)\b|"
-                                r"\bwhat number\b|\bthe number of\b|\bpopulation\b", re.I)),
+                                r"(total |estimated |approximate |exact )?"
+                                r"(number|amount|population|size|count|total)\b|"
+                                r"\bwhat number\b|\bnumber of\b|\bpopulation\b|\bhow large\b", re.I)),
 )
-_YES_NO = re.compile(r"^\W*(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|shall|must|"
+_YES_NO = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay|now)\W+)?"
+                     r"(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|shall|must|"
                      r"isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|doesn'?t|don'?t|hasn'?t|haven'?t)\b", re.I)
 _OVERVIEW = re.compile(
     r"\btell me (about|more)\b|\bsummar(y|ise|ize|ised|ized)\b|\boverview\b|\bbig picture\b|\brundown\b|"
@@ -101,7 +111,7 @@ _OVERVIEW = re.compile(
     r"\bhow (bad|serious) is\b|\bwhat about trafficking in\b|\bthe (trafficking )?situation\b", re.I)
 _RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\b|\bought to\b|\bpriorit|"
                         r"\bwhat (more )?(must|could)\b|\bwhat (steps|actions) (should|must|could)\b|"
-                        r"\badvice\b|\bsuggest", re.I)
+                        r"\badvice\b|\b(report|it) suggests?\b|\bsuggested (steps|actions|measures)\b", re.I)
 # Questions about the government's record as a whole: its shortcomings or its achievements.
 _NEGATIVE = re.compile(
     r"\b(weaknesses|shortcomings?|deficienc(y|ies)|gaps|failures|failings|problems with|concerns about|"
@@ -123,10 +133,12 @@ _METHOD = re.compile(r"^\W*(and\s+)?how\b(?!\s+(many|much|long|old|young|often|f
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
 _PERSON = re.compile(
     r"\bwho (is|was|are|were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|prime minister|"
-    r"rapporteur|coordinator|spokes|ambassador|judge|commissioner|ombuds)|"
+    r"rapporteur|coordinator|spokes|ambassador|judge|commissioner|ombuds|official|officer|responsible for|"
+    r"in charge)|"
     r"\bwho (heads|chairs|leads|runs|directs|led|headed|chaired)\b|"
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
-    r"\bwhat is (the |his |her )?name\b|\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
+    r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b|"
+    r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
 _WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
 _NOT_ON = re.compile(r"\bnot (on|in|placed on|ranked)\b|\bisn'?t on\b|\baren'?t on\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|what about|how about|and what about|same (for|question)|also|what of)\b", re.I)
@@ -136,7 +148,7 @@ _ELLIPSIS = re.compile(r"^\W*(and|what about|how about|and what about|same (for|
 class Cues:
     """Everything the question's own words say about the answer it wants."""
 
-    out_of_scope: str | None = None  # "opinion", "prediction", "advice" or "off-topic"
+    out_of_scope: str | None = None  # "task", "opinion", "prediction", "advice" or "off-topic"
     asks_country: bool = False  # "which country/government", "in which country"
     asks_government: bool = False  # "which government": a narrative's country even when others are named
     where: bool = False
@@ -169,7 +181,7 @@ class Cues:
 def read_cues(text: str) -> Cues:
     """The cues of one question's text."""
     out_of_scope = None
-    for name, pattern in (("opinion", _OPINION), ("prediction", _PREDICTION), ("advice", _ADVICE),
+    for name, pattern in (("task", _TASK), ("opinion", _OPINION), ("prediction", _PREDICTION), ("advice", _ADVICE),
                           ("off-topic", _OFF_TOPIC)):
         # An everyday word in a question about trafficking ("the hotel they live in") is not off-topic.
         if pattern.search(text) and not (name == "off-topic" and _DOMAIN.search(text)):
@@ -219,7 +231,7 @@ class Scope:
 
 def decide(cues: Cues, scope: Scope) -> Intent:
     """The one intent of a question; earlier rules win. See tests/test_intents.py for the table."""
-    if cues.out_of_scope in ("opinion", "prediction", "advice"):
+    if cues.out_of_scope in ("task", "opinion", "prediction", "advice"):
         return Intent.OUT_OF_SCOPE
     if cues.out_of_scope == "off-topic" and not cues.tier:
         return Intent.OUT_OF_SCOPE
@@ -233,7 +245,7 @@ def decide(cues: Cues, scope: Scope) -> Intent:
         return Intent.COMPARISON
     if cues.asks_government and not cues.among:
         return Intent.COUNTRY
-    if cues.asks_country and scope.named == 0 and not scope.inherited:
+    if cues.asks_country and scope.subjects == 0:
         return Intent.COUNTRY
     if cues.where and scope.subjects == 0 and not scope.missing_only:
         return Intent.COUNTRY
@@ -241,14 +253,14 @@ def decide(cues: Cues, scope: Scope) -> Intent:
         return Intent.RECOMMENDATION
     if placement and scope.placement_only:
         return Intent.TIER
+    if cues.aspect and not cues.quantity:  # "Did it do anything positive?" lists its achievements
+        return Intent.ASPECT
     if cues.yes_no and not cues.overview:  # "Did the number of victims rise?" wants a yes or no
         return Intent.YES_NO
     if cues.quantity is not None:
         return Intent.QUANTITY
     if cues.overview:
         return Intent.OVERVIEW
-    if cues.aspect:
-        return Intent.ASPECT
     if cues.entity or cues.where or cues.person:
         return Intent.ENTITY
     return Intent.FACT

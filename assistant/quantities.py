@@ -58,6 +58,12 @@ _PATTERNS: dict[Quantity, re.Pattern[str]] = {
         re.I),
     Quantity.COUNT: re.compile(rf"{_NUMBER}{_COUNTED}", re.I),
 }
+# Zero, as the report says it: "did not identify any victims", "no convictions", "none of the".
+_ZERO = re.compile(r"\b(?:did not|does not|do not|has not|have not|had not|failed to|never)\s+(?:\w+\s+){0,2}?"
+                   r"(?:identify|identified|convict|convicted|prosecute|prosecuted|investigate|investigated|report|"
+                   r"reported|initiate|initiated|provide|provided|open|opened|fund|funded|hold|held|refer|referred)"
+                   r"\s+any\s+(?:new\s+)?[\w-]+(?:\s+[\w-]+)?|\bno\s+(?:new\s+)?(?:prosecutions|convictions|"
+                   r"investigations|victims|cases|shelters|traffickers|officials|funding|data)\b", re.I)
 _AGE_NUMBER = re.compile(r"\d|" + _NUMBER_WORD, re.I)
 # Words that are numbers in form only ("one of the", "some of").
 _NOT_A_COUNT = re.compile(r"^(?:one|a few|several|some)\s+(?:of|another|other)\b", re.I)
@@ -76,8 +82,10 @@ class Found:
 def find(text: str, kind: Quantity) -> list[Found]:
     """Every phrase of ``kind`` in ``text``, in order (counts also accept a duration or share)."""
     out = []
+    if kind is Quantity.COUNT:
+        out += [Found(kind, m.start(), m.end(), m.group(0)) for m in _ZERO.finditer(text)]
     kinds = [kind] + ([Quantity.SHARE, Quantity.MONEY] if kind is Quantity.COUNT else [])
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [(f.start, f.end) for f in out]
     for each in kinds:
         for match in _PATTERNS[each].finditer(text):
             phrase = match.group(0).strip(" ,;:")
@@ -95,6 +103,11 @@ def find(text: str, kind: Quantity) -> list[Found]:
 _VAGUE = re.compile(r"^(?:(?:more than|over|nearly|almost|about|approximately|around|roughly|an estimated|"
                     r"estimated|at least|up to|fewer than|less than|some|only|just)\s+)?(?:several|dozens|hundreds|"
                     r"thousands|millions|tens of thousands|a few|a dozen|many|most|the majority|a majority)\b", re.I)
+
+
+def is_zero(phrase: str) -> bool:
+    """"did not identify any victims", "no convictions": the report's way of saying none."""
+    return bool(_ZERO.fullmatch(phrase))
 
 
 def is_vague(phrase: str) -> bool:

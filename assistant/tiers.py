@@ -35,8 +35,9 @@ _TIER_NAME = re.compile(r"\btier\s*(1|2|3|one|two|three|i{1,3})\b(\s*(watch\s*li
                         r"\bspecial case\b", re.I)
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "i": "1", "ii": "2", "iii": "3"}
 _MOVES = {
-    "downgraded": re.compile(r"\bdowngraded\b|\b(dropped|lowered|moved down|fell|demoted)\b", re.I),
-    "upgraded": re.compile(r"\bupgraded\b|\b(raised|moved up|promoted|improved to)\b", re.I),
+    "downgraded": re.compile(r"\bdowngraded\b|\b(dropped|lowered|moved down|fell|demoted|bumped down|knocked down|"
+                             r"slip|slips|slipped|slid|relegated)\b", re.I),
+    "upgraded": re.compile(r"\bupgraded\b|\b(raised|moved up|promoted|improved to|bumped up|climbed)\b", re.I),
     "remained": re.compile(r"\b(remained|remains|stayed|kept)\b", re.I),
 }
 
@@ -78,6 +79,18 @@ def tier_in(text: str) -> str | None:
 def tier_rank(tier: str | None) -> int:
     """0 for Tier 1 up to 4 for Special Case; unknown tiers last."""
     return _ORDER.index(tier) if tier in _ORDER else len(_ORDER)
+
+
+_ON_TIER = re.compile(r"\b(on|in|to) (the )?(tier (1|2|3|one|two|three)( watch ?list)?|watch ?list|special case)\b|"
+                      r"\btier (1|2|3|one|two|three)( watch ?list)? (country|countries|nation|nations|government|"
+                      r"governments|jurisdiction|jurisdictions)\b|\bwatch ?list (country|countries|nations?)\b", re.I)
+_AVOIDED = re.compile(r"\b(avoid\w*|escap\w*|spared|averted|prevent\w*|instead of|otherwise|waiver)\b", re.I)
+
+
+def placement_constraint(text: str) -> bool:
+    """Whether a question restricts its answer to a placement ("which Tier 3 country …", "on the Watch List"),
+    rather than mentioning one it avoided ("… to avoid a downgrade to Tier 3")."""
+    return bool(_ON_TIER.search(text)) and not _AVOIDED.search(text)
 
 
 def move_of(text: str) -> str | None:

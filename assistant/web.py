@@ -58,6 +58,8 @@ import gradio as gr
 from assistant.core import Assistant
 from assistant.paths import feedback_file
 from assistant.records import Citation, Reply
+from assistant.tiers import tier_rank
+from index.chunk import is_list_section
 from index.errors import ConfigError, QuestionError, TipAssistantError, UnknownCountryError
 from index.records import Document
 from index.settings import Settings
@@ -70,12 +72,6 @@ EXIT_ERROR = 1
 EXIT_USAGE = 2
 
 ALL_COUNTRIES = "All"
-EXAMPLES = (
-    "What tier is Lithuania on?",
-    "How many inspections did the labor inspectorate conduct?",
-    "What does the report recommend about a national rapporteur?",
-    "Who is most at risk?",
-)
 WARM_UP_QUESTION = "What does the report recommend?"
 PLACEHOLDER = (
     '<div class="tip-placeholder"><strong>Ask about the report</strong>Answers quote the report verbatim, and every '
@@ -142,6 +138,28 @@ details.tip-source[open] > summary { border-bottom: 1px solid var(--border-color
 .tip-placeholder { text-align: center; color: var(--body-text-color-subdued); }
 .tip-placeholder strong { display: block; font-size: 1.15em; color: var(--body-text-color); margin-bottom: .3em; }
 """
+
+
+def example_questions(bot: Assistant) -> list[str]:
+    """Example questions for the loaded index: its richest narratives' countries, and what they hold."""
+    docs = sorted((d for d in bot.index.documents.values() if d.country), key=lambda d: (-len(d.text), d.country))
+    if not docs:
+        return []
+    first = docs[0]
+    second = next((d for d in docs[1:] if d.country != first.country and d.tier != first.tier),
+                  next((d for d in docs[1:] if d.country != first.country), None))
+    examples = [f"What tier is {first.country} on?"]
+    if any(is_list_section(s.title) for s in first.sections):
+        examples.append(f"What does the report recommend for {first.country}?")
+    examples.append(f"Who is most at risk in {first.country}?")
+    if second is not None:
+        tiers = sorted({d.tier for d in bot.index.documents.values() if d.tier}, key=tier_rank)
+        examples.append(f"Tell me about trafficking in {second.country}.")
+        examples.append(f"Which countries are on {tiers[-1]}?" if len(tiers) > 1 else
+                        f"Compare {first.country} and {second.country}")
+    else:
+        examples.append(f"Tell me about trafficking in {first.country}.")
+    return examples[:4]
 
 
 def theme() -> gr.themes.Base:
@@ -553,7 +571,7 @@ class ChatService:
             ("Built", html.escape(f"{manifest.get('created', '?')} by tip-assistant "
                                   f"{manifest.get('package_version', '?')}")),
             ("Retrieval", html.escape(f"{self.settings.retrieval}, top {self.settings.top_k}, refusal threshold "
-                                      f"{self.settings.refusal_threshold}")),
+                                      f"{self.bot.tools.threshold:.2f} (answer model)")),
             ("Feedback file", f"<code>{html.escape(str(self.feedback_path))}</code>"),
         ]
         items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
@@ -565,6 +583,7 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
     """The chat page for ``bot``. Launch it with ``launch()`` (which adds the theme and CSS)."""
     service = ChatService(bot, settings)
     countries = bot.countries
+    suggested = example_questions(bot)
     with gr.Blocks(title="TIP Assistant", analytics_enabled=False) as app:
         app.service = service  # type: ignore[attr-defined]  # for tests and embedding
         turns = gr.State([])
@@ -589,7 +608,7 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
                 )
                 with gr.Row(equal_height=True):
                     question = gr.Textbox(
-                        placeholder="Ask about the report, e.g. What tier is Lithuania on?",
+                        placeholder=f"Ask about the report, e.g. {(suggested or ['What tier is it on?'])[0]}",
                         show_label=False,
                         lines=1,
                         max_lines=4,
@@ -602,7 +621,7 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
                     gr.HTML('<div class="tip-examples-label">Examples: click one to ask it</div>')
                     with gr.Row():
                         examples = [gr.Button(text, size="sm", variant="secondary", elem_classes=["tip-example"])
-                                    for text in EXAMPLES]
+                                    for text in suggested]
             with gr.Column(scale=1, min_width=240):
                 country = gr.Dropdown(
                     choices=[ALL_COUNTRIES, *countries],

@@ -35,9 +35,10 @@ TABLE_COLUMNS = [
     ("hit@1", "Hit@1"), ("hit@5", "Hit@5"), ("mrr", "MRR"), ("ndcg@10", "nDCG@10"), ("recall@10", "R@10"),
     ("fact_recall", "Fact recall"), ("all_facts", "All facts"), ("supported", "Support"),
     ("citation_precision", "Cite prec."), ("refusal_accuracy", "Refusal acc."),
-    ("false_refusal_rate", "False refusal"), ("total_ms_p50", "p50 ms"), ("total_ms_p95", "p95 ms"),
+    ("false_refusal_rate", "False refusal"), ("median_reply_chars", "Reply chars"), ("total_ms_p50", "p50 ms"),
+    ("total_ms_p95", "p95 ms"),
 ]
-LOWER_IS_BETTER = {"false_refusal_rate", "total_ms_p50", "total_ms_p95", "median_quote_chars"}
+LOWER_IS_BETTER = {"false_refusal_rate", "total_ms_p50", "total_ms_p95", "median_quote_chars", "median_reply_chars"}
 GOLD_KEYS = {"id": str, "question": str, "answer": str, "facts": list, "evidence": list, "answerable": bool}
 
 
@@ -50,6 +51,7 @@ class GoldItem:
     evidence: list[str]
     answerable: bool
     history: list[str] = field(default_factory=list)
+    kind: str | None = None  # the optional "class" of the item (country, quantity, followup, …)
 
 
 def load_gold(path: Path) -> list[GoldItem]:
@@ -77,8 +79,9 @@ def load_gold(path: Path) -> list[GoldItem]:
         facts = data["facts"]
         if not all(isinstance(f, list) and all(isinstance(a, str) for a in f) for f in facts):
             raise GoldFormatError(f"{path}:{number}: 'facts' must be a list of lists of strings")
+        kind = data.get("class")
         items.append(GoldItem(data["id"], data["question"], data["answer"], facts, list(data["evidence"]),
-                              data["answerable"], history))
+                              data["answerable"], history, kind if isinstance(kind, str) else None))
     if not items:
         raise GoldFormatError(f"gold file {path} has no items")
     return items
@@ -96,6 +99,8 @@ def score_item(item: GoldItem, reply, ranked_texts: list[str]) -> dict[str, Any]
         "quotes": quotes,
         "best_score": reply.best_score,
         "answerer": reply.answerer,
+        "intent": reply.intent,
+        "class": item.kind,
         "timings": reply.timings,
     }
     if item.answerable:
@@ -117,6 +122,11 @@ def aggregate(rows: list[dict[str, Any]]) -> dict[str, float | None]:
     out.update(metrics.refusal_metrics([(r["answerable"], r["refused"]) for r in rows]))
     lengths = [float(len(q)) for r in rows for q in r["quotes"]]
     out["median_quote_chars"] = metrics.percentile(lengths, 50)
+    out["median_reply_chars"] = metrics.percentile([float(len(r["answer"])) for r in rows], 50)
+    # The direct answer: an answered which-country question names the country, a quantity question states it.
+    for kind, key in (("country", "country_named"), ("quantity", "quantity_stated")):
+        answered = [r for r in rows if r.get("class") == kind and r["answerable"] and not r["refused"]]
+        out[key] = metrics.mean([float(r["all_facts"]) for r in answered]) if answered else None
     stages = sorted({k for r in rows for k in r["timings"]})
     for stage in stages:
         values = [r["timings"][stage] for r in rows if stage in r["timings"]]
@@ -225,9 +235,24 @@ def markdown_table(results: dict[str, Any], gold_path: str) -> str:
             if value is None:
                 cells.append("–")
                 continue
-            text = f"{value:.0f}" if key.endswith("_ms_p50") or key.endswith("_ms_p95") else f"{value:.3f}"
+            text = f"{value:.0f}" if key.endswith(("_ms_p50", "_ms_p95", "_chars")) else f"{value:.3f}"
             cells.append(f"**{text}**" if len(rows) > 1 and value == best.get(key) else text)
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def class_table(results: dict[str, Any], gold_path: str, config: str) -> str | None:
+    """Answer metrics per item class (for gold files whose items carry a "class"), for one configuration."""
+    rows = results["configs"][config]["gold"][gold_path]["items"]
+    kinds = sorted({r["class"] for r in rows if r.get("class")})
+    if not kinds:
+        return None
+    lines = ["| Class | Items | Fact recall | Support | Refusal acc. | False refusal |", "|---|---|---|---|---|---|"]
+    for kind in kinds:
+        group = aggregate([r for r in rows if r.get("class") == kind])
+        cells = [f"{group[k]:.3f}" if group.get(k) is not None else "–"
+                 for k in ("fact_recall", "supported", "refusal_accuracy", "false_refusal_rate")]
+        lines.append(f"| {kind} | {int(group['items'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -239,6 +264,10 @@ def write_outputs(results: dict[str, Any], out: Path) -> list[Path]:
     table = []
     for gold_path in gold_paths:
         table.append(f"### {Path(gold_path).name}\n\n{markdown_table(results, gold_path)}\n")
+        for config in results["configs"]:
+            by_class = class_table(results, gold_path, config)
+            if by_class:
+                table.append(f"#### {Path(gold_path).name} by class ({config})\n\n{by_class}\n")
     (out / "table.md").write_text("\n".join(table), encoding="utf-8")
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str),
                                       encoding="utf-8")

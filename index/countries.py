@@ -30,6 +30,11 @@ _ALIASES = {
     "america": "United States",
     "holland": "Netherlands",
     "uae": "United Arab Emirates",
+    "png": "Papua New Guinea",
+    "dr": "Dominican Republic",
+    "us": "United States",
+    "car": "Central African Republic",
+    "roc": "Republic of the Congo",
     "türkiye": "Turkey",
     "turkiye": "Turkey",
 }
@@ -144,6 +149,7 @@ DEMONYMS: dict[str, str] = {
 
 
 _COMMON_WORDS = frozenset({"polish"})
+_ACRONYMS = frozenset({"usa", "uk", "uae", "drc", "dprk", "png", "dr", "us", "car", "roc", "u.s."})
 _GOVERNANCE = re.compile(
     r"\s+(government|authorities|officials|police|courts?|laws?|legislation|efforts|ministr(y|ies)|prosecutors?|"
     r"judiciary|law enforcement|regime|state|parliament|lawmakers|institutions|agencies|response|record|"
@@ -214,8 +220,8 @@ class CountryMatcher:
             name = self._names.get(_key(match.group(1)))
             if name is None:
                 continue
-            # Lower-case short aliases ("us", "uk") are words, not countries.
-            if match.group(1).islower() and len(match.group(1)) <= 4:
+            # Acronyms ("US", "UK", "DR", "PNG") are countries only in capitals: "us" and "dr." are words.
+            if _key(match.group(1)) in _ACRONYMS and not match.group(1).isupper():
                 continue
             # Map alias spelling to the corpus's spelling when the corpus has it.
             name = self._in_corpus(name) or name

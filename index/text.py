@@ -203,10 +203,15 @@ _AMERICAN = {
     "organised": "organized", "summarise": "summarize", "emphasise": "emphasize", "penalise": "penalize",
     "jeopardise": "jeopardize", "utilise": "utilize", "mobilise": "mobilize", "mobilised": "mobilized",
     "minimise": "minimize", "standardised": "standardized", "specialised": "specialized", "analyse": "analyze",
+    # Everyday words for the report's own ("kids" are "children" in every narrative).
+    "kids": "children", "kid": "child", "cops": "police", "cop": "police", "jail": "prison", "jailed": "imprisoned",
+    "bosses": "employers", "boss": "employer", "teens": "adolescents", "youngsters": "children",
+    "prostitution": "commercial sex", "prostitutes": "commercial sex", "pimps": "traffickers",
 }
 
 
 def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens for lexical matching (British spellings made American)."""
     found = _TOKEN.findall(text.lower().replace("’", "'"))
-    return [stem(_AMERICAN.get(t, t).removesuffix("'s")) for t in found if keep_stopwords or t not in STOPWORDS]
+    return [stem(word) for t in found if keep_stopwords or t not in STOPWORDS
+            for word in _AMERICAN.get(t, t).removesuffix("'s").split()]

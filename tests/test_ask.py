@@ -30,7 +30,8 @@ def test_tier_answer_cites_the_tier_sentence(seed_bot: Assistant) -> None:
     assert not reply.refused and "Tier 1" in reply.answer
     assert "Tier 1" in reply.citations[0].quote
     assert_grounded(seed_bot, reply)
-    assert set(reply.to_dict()) == {"answer", "citations", "refused", "answerer", "intent", "notes", "countries", "timings"}
+    assert set(reply.to_dict()) == {"answer", "citations", "refused", "answerer", "intent", "notes", "countries",
+                                    "timings"}
     assert reply.timings["total_ms"] > 0
 
 

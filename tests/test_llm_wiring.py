@@ -87,3 +87,14 @@ def test_web_shows_which_answerer_replied(llm_bot: Assistant, canned: list[dict]
     assert final_turns[-1].reply.answerer == "llm"
     assert "local language model" in final_turns[-1].html
     assert len(updates) > 3  # the text grew while the model wrote
+
+
+def test_generated_reply_keeps_the_direct_answer(llm_bot: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The model's verified text may leave out the number the evidence gives; the reply still leads with it."""
+    answer = f"To help register incoming refugees, the police {SENTENCE} [1]."
+    reply_body = json.dumps({"choices": [{"message": {"role": "assistant", "content": answer.replace("14 ", "")},
+                                          "finish_reason": "stop"}]}).encode()
+    monkeypatch.setattr(llm, "http_post", lambda url, payload, timeout: reply_body)
+    reply = llm_bot.ask("How many Ukrainians did the police train to register refugees?")
+    assert reply.answerer == "llm" and reply.intent == "quantity" and reply.lead == "14 Ukrainians"
+    assert "14 Ukrainians" in reply.answer

@@ -47,6 +47,7 @@ class Turn:
     context: str  # text whose terms are the question's focus
     history: list[str] = field(default_factory=list)
     filtered: bool = False  # the subjects come from a UI filter
+    by_adjective: bool = False  # the subjects come from an adjective ("Eritreans"): other narratives may tell
     timings: dict[str, float] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -135,10 +136,12 @@ class Tools:
         focus = tuple(self.evidence.focus(turn.context, subjects, noise))
         counted = frozenset()
         if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.SHARE, Quantity.MONEY):
-            head = _counted_head(turn.question, subjects)
+            head = _counted_head(turn.question) or _quantity_noun(focus)
             counted = frozenset({head}) if head else frozenset()
-        required = tuple((c, self.forms(c)) for c in turn.mentioned)
-        tied = tuple((c, self.forms(c)) for c in subjects) if turn.mentioned else ()
+        # The sentence must tie the question's countries together; a which-country answer is a narrative
+        # that may name them anywhere.
+        required = () if intent is Intent.COUNTRY else tuple((c, self.forms(c)) for c in turn.mentioned)
+        tied = tuple((c, self.forms(c)) for c in subjects) if (turn.mentioned or turn.by_adjective) else ()
         return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn), quantity=cues.quantity
                    if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
@@ -151,8 +154,8 @@ class Tools:
     def scope(self, turn: Turn) -> list[str] | None:
         """The narratives to search: the subjects', and those of corpus countries the question also names
         ("How many North Koreans work in China?" may be answered by North Korea's narrative)."""
-        if not turn.subjects:
-            return None
+        if not turn.subjects or (turn.by_adjective and not turn.filtered):
+            return None  # "Where are Eritreans exploited?": any narrative that speaks of them
         if turn.filtered:
             return turn.subjects
         return list(dict.fromkeys([*turn.subjects, *(c for c in turn.mentioned if c in self.by_country)]))
@@ -228,7 +231,7 @@ def placement_only(focus: list[str]) -> bool:
 _PLACEMENT_WORDS = frozenset(tokens(
     "downgraded upgraded dropped raised lowered demoted promoted moved down up fell consecutive years long many "
     "running row stuck since among list name all following these those between lowest highest worst best "
-    "rankings ranked how many number", True))
+    "rankings ranked how many number bumped knocked slip slipped slid climbed relegated get got this", True))
 
 
 _COUNTED = re.compile(
@@ -238,14 +241,18 @@ _COUNTED = re.compile(
     r"[\w'’-]+\s*){1,5})", re.I)
 
 
-def _counted_head(question: str, subjects: list[str]) -> str | None:
+def _counted_head(question: str) -> str | None:
     """The counted thing of a quantity question, as a stem: "how many trafficking victims did …" -> "victim"."""
     match = _COUNTED.search(question)
     if not match:
         return None
-    country_terms = {t for c in subjects for t in tokens(c)}
-    terms = [t for t in tokens(match.group(1)) if t not in _COUNTED_FILLER
-             and not any(t.startswith(c) for c in country_terms)]
+    terms = [t for t in tokens(match.group(1)) if t not in _COUNTED_FILLER]
+    return terms[-1] if terms else None
+
+
+def _quantity_noun(focus: tuple[str, ...]) -> str | None:
+    """Without "how many …", the counted thing is the question's last topic word ("total population")."""
+    terms = [t for t in focus if t not in _COUNTED_FILLER]
     return terms[-1] if terms else None
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from assistant.answerers.base import Tools, Turn
+from assistant.evidence import Candidate
 from assistant.intents import Intent
 from assistant.phrasing import join_names
 from assistant.records import Reply
+from assistant.tiers import move_of, placement_constraint, tier_unit_span
 
 # Passages searched across all narratives: more than for a one-country question.
 COUNTRY_TOP_K = 16
-# Other countries are named too when their best sentence is this close to the best one's probability.
-PLURAL_MARGIN = 0.15
-MAX_COUNTRIES = 4
+# For "which countries", others are named too when their best sentence has at least this share of the
+# best one's probability.
+PLURAL_SHARE = 0.5
+MAX_COUNTRIES = 5
+# A country named within a sentence's first words is what the sentence is about.
+SUBJECT_WORDS = 4
 
 
 class CountryAnswerer:
@@ -19,18 +24,20 @@ class CountryAnswerer:
         within = turn.subjects if turn.filtered else None
         rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.top_k),
                                            ask=tools.ask_of(turn, Intent.COUNTRY))
-        # "Which countries do Cuban workers go to?": not Cuba, whose own narrative also speaks of them.
-        confident = [c for c in tools.confident(rated) if tools.country_of(c.unit) not in turn.mentioned]
-        if not confident:
+        best_by_country: dict[str, Candidate] = {}
+        for candidate in tools.confident(rated):
+            country = answer_country(candidate, turn, tools)
+            # "Which countries do Cuban workers go to?": not Cuba, which the question itself names.
+            if country not in turn.mentioned and fits_placement(country, turn, tools):
+                best_by_country.setdefault(country, candidate)
+        if not best_by_country:
             return tools.does_not_say(turn, "which country")
-        best_by_country: dict[str, object] = {}
-        for candidate in confident:
-            best_by_country.setdefault(tools.country_of(candidate.unit), candidate)
+        confident = list(best_by_country.values())
         top = confident[0].probability
         plural = _plural(turn.question)
         chosen = [(country, c) for country, c in best_by_country.items()
-                  if plural and c.probability >= top - PLURAL_MARGIN][:MAX_COUNTRIES] or \
-            [(tools.country_of(confident[0].unit), confident[0])]
+                  if plural and c.probability >= top * PLURAL_SHARE][:MAX_COUNTRIES] or \
+            [next(iter(best_by_country.items()))]
         cites = tools.citations()
         names = [country for country, _ in chosen]
         lead = join_names([f"**{name}**" for name in names]) + "."
@@ -41,6 +48,26 @@ class CountryAnswerer:
                 f"- {country}: {tools.claim(c, cites.unit(c.unit, c.probability))}" for country, c in chosen)
         return Reply(turn.question, text, cites.items, refused=False, best_score=top, countries=names,
                      lead=join_names(names))
+
+
+def answer_country(candidate: Candidate, turn: Turn, tools: Tools) -> str:
+    """The country a sentence answers with: one it names as its subject ("North Korea exploits some of its
+    citizens in China", in China's narrative), else its narrative's."""
+    opening = " ".join(candidate.unit.text.split()[:SUBJECT_WORDS])
+    named = [c for c, outright in tools.index.countries.mentions(opening) if outright and c in tools.by_country]
+    return named[0] if named else tools.country_of(candidate.unit)
+
+
+def fits_placement(country: str, turn: Turn, tools: Tools) -> bool:
+    """"Which Tier 3 country …", "which country, downgraded this year, …": the placement must match too."""
+    doc = tools.doc(country)
+    if not placement_constraint(turn.question):
+        return True
+    if turn.cues.tier_named and (doc.tier == turn.cues.tier_named) == turn.cues.not_on:
+        return False
+    if turn.cues.move in ("downgraded", "upgraded"):
+        return move_of(doc.text[slice(*tier_unit_span(doc))]) == turn.cues.move
+    return True
 
 
 def _plural(question: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
-from assistant.evidence import Candidate
+from assistant.evidence import Candidate, placement_statement
 from assistant.records import Reply
 from index.chunk import is_list_section
 from index.text import tokens
@@ -58,6 +58,8 @@ class YesNoAnswerer:
         if reply.refused or not turn.candidates:
             return reply
         best = turn.candidates[0]
+        if placement_statement(best.unit.text):  # the boilerplate decides nothing but the placement
+            return reply
         verdict = polarity(turn.question, best, tools)
         if verdict is None:
             return reply

@@ -19,7 +19,7 @@ from index.text import segment_spans, tokens
 _BROAD = frozenset(tokens(
     "tell about summary summarize summarise overview picture big rundown brief briefing quick short situation "
     "going happening story assessment human trafficking traffic trafficked general overall describe give "
-    "what whats report say says said narrative efforts government country problem issue under",
+    "what whats report say says said narrative efforts government country problem issue under persons person",
     keep_stopwords=True))
 POINT_MAX_CHARS = 220
 TOPIC_POINTS = 3

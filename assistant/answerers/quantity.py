@@ -8,8 +8,7 @@ from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
 from assistant.intents import Quantity
 from assistant.records import Reply
 
-# A sentence that does not name the counted thing may still answer if it means nearly the same as the question.
-PARAPHRASE_SIMILARITY = 0.7
+PARAPHRASE_SIMILARITY = 0.6
 _WHAT = {
     Quantity.COUNT: "that number", Quantity.DURATION: "how long", Quantity.DATE: "when",
     Quantity.AGE: "that age", Quantity.SHARE: "that share", Quantity.MONEY: "that amount",
@@ -20,7 +19,8 @@ class QuantityAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         ask = tools.ask_of(turn)
         rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
-        # A quantity answers only where it stands next to the counted thing, or the sentence means the same.
+        # A sentence answers only with a quantity of the kind asked, counting the thing asked about (or, in
+        # other words, meaning nearly the same as the question).
         answering = [c for c in rated if c.quantity is not None
                      and (not ask.counted or c.features[7] or c.semantic >= PARAPHRASE_SIMILARITY)]
         confident = tools.confident(answering)
@@ -35,7 +35,7 @@ class QuantityAnswerer:
                     f"{tools.claim(best, n, CLAIM_MAX_CHARS)}")
             return Reply(turn.question, text, cites.items, refused=True, best_score=best.probability)
         cites = tools.citations()
-        phrase = best.quantity.text
+        phrase = "None" if quantities.is_zero(best.quantity.text) else best.quantity.text
         where = tools.country_of(best.unit)
         lead = f"**{phrase[0].upper() + phrase[1:]}**"
         if len(turn.subjects) != 1:  # say whose figure it is when the question did not

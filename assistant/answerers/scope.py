@@ -6,6 +6,8 @@ from assistant.answerers.base import Tools, Turn
 from assistant.records import Reply
 
 MESSAGES = {
+    "task": "I only answer questions about the report, from its text; I don't write other texts. The report "
+            "does not say anything I could quote for this.",
     "opinion": "I don't give opinions: I answer from the report's text, and the report does not say what to "
                "think about this.",
     "prediction": "I can't predict what will happen: the report does not say; it describes the reporting period "

@@ -1,0 +1,143 @@
+"""Each intent's answerer on a tiny corpus (hashing embedder, no model): the reply leads with the answer
+(country, number, yes/no) and proves it, or refuses plainly when the evidence does not answer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from assistant.core import Assistant
+from index.search import TipIndex
+from index.settings import Settings
+from index.store import build_index
+
+FREEDONIA = """FREEDONIA (Tier 3) Extracted from the U.S. State Dept 2023 TIP Report
+
+The Government of Freedonia does not fully meet the minimum standards for the elimination of trafficking and is not \
+making significant efforts to do so; therefore Freedonia remained on Tier 3 for the fourth consecutive year. \
+Despite the lack of significant efforts, the government took some steps, including training 40 border guards. \
+However, a government policy or pattern of forced labor in the annual cotton harvest continued. \
+Authorities did not convict any traffickers for the third consecutive year.
+
+Trafficking Profile
+
+Traffickers exploit thousands of Freedonian children in forced labor in cotton fields during the summer. \
+Freedonian women are exploited in sex trafficking in Kazakhstan.
+"""
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    corpus = tmp_path_factory.mktemp("answerers-corpus")
+    (corpus / "freedonia.txt").write_text(FREEDONIA, encoding="utf-8")
+    fixture = Path(__file__).parent / "fixtures" / "ruritania-full-format.txt"
+    (corpus / "ruritania.txt").write_text(fixture.read_text(encoding="utf-8"), encoding="utf-8")
+    settings = Settings.load({"model": "hashing-256"}, env={})
+    index_dir = tmp_path_factory.mktemp("answerers-index")
+    build_index([corpus], index_dir, settings)
+    return Assistant(TipIndex.load(index_dir, settings), settings)
+
+
+def grounded(bot: Assistant, reply) -> None:
+    for citation in reply.citations:
+        assert bot.index.documents[citation.document].text[citation.start : citation.end] == citation.quote
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)} == {c.n for c in reply.citations}
+
+
+def test_which_country_names_the_country(bot: Assistant) -> None:
+    reply = bot.ask("Which country forces children to work in cotton fields?")
+    assert not reply.refused and reply.answer.startswith("**Freedonia**")
+    assert reply.countries == ["Freedonia"] and reply.intent == "country"
+    grounded(bot, reply)
+
+
+def test_quantity_leads_with_the_number_and_its_unit(bot: Assistant) -> None:
+    reply = bot.ask("How many traffickers did Ruritania convict?")
+    assert reply.answer.startswith("**19 traffickers**") and reply.lead == "19 traffickers"
+    grounded(bot, reply)
+
+
+def test_duration_in_ordinal_words(bot: Assistant) -> None:
+    reply = bot.ask("For how many years in a row has Freedonia convicted no traffickers?")
+    assert not reply.refused and "third consecutive year" in reply.answer
+
+
+def test_quantity_not_given_is_refused(bot: Assistant) -> None:
+    reply = bot.ask("How many shelters does Freedonia run?")
+    assert reply.refused and reply.answer.startswith("The report does not say that number")
+
+
+def test_vague_figure_does_not_answer_an_exact_question(bot: Assistant) -> None:
+    reply = bot.ask("Exactly how many Freedonian children are exploited in the cotton fields?")
+    assert reply.refused and "no exact figure" in reply.answer and "thousands" in reply.answer
+
+
+def test_a_nationality_the_narrative_never_mentions(bot: Assistant) -> None:
+    reply = bot.ask("Do Nigerian traffickers operate in Freedonia?")
+    assert reply.refused and "never mentions Nigeria" in reply.answer and not reply.citations
+
+
+def test_an_uncovered_country_by_adjective_and_by_name(bot: Assistant) -> None:
+    for question in ("Are Peruvian workers at risk of forced labor?", "What tier is Norway on?",
+                     "How do Norwegian authorities protect victims?"):
+        reply = bot.ask(question)
+        assert reply.refused and "does not cover" in reply.answer, question
+
+
+def test_an_uncovered_country_other_narratives_mention(bot: Assistant) -> None:
+    reply = bot.ask("How does Kazakhstan's government fight trafficking?")
+    assert reply.refused and "does not cover Kazakhstan" in reply.answer
+    assert "mentioned in the narratives of Freedonia" in reply.answer
+
+
+@pytest.mark.parametrize("question", [
+    "Do you think Freedonia will fall to the Watch List next year?",
+    "Can you recommend a hotel in Freedonia?",
+    "What's the weather like in Freedonia in July?",
+])
+def test_out_of_scope_gets_one_plain_sentence(bot: Assistant, question: str) -> None:
+    reply = bot.ask(question)
+    assert reply.refused and not reply.citations and reply.intent == "out_of_scope"
+    assert reply.answer.count(".") <= 3 and "does not say" in reply.answer
+
+
+def test_yes_no_leads_with_the_verdict(bot: Assistant) -> None:
+    reply = bot.ask("Did Freedonia convict any traffickers?")
+    assert reply.answer.startswith("**No.**") and "did not convict" in reply.answer
+
+
+def test_no_recommendations_section_is_said_plainly(bot: Assistant) -> None:
+    reply = bot.ask("What does the report recommend for Freedonia?")
+    assert reply.refused and "no recommendations" in reply.answer
+
+
+def test_overview_is_a_brief_of_cited_points(bot: Assistant) -> None:
+    reply = bot.ask("Tell me about trafficking in Freedonia.")
+    assert reply.answer.startswith("**Freedonia** is on Tier 3") and len(reply.citations) >= 3
+    assert "Progress" in reply.answer and "Shortcomings" in reply.answer
+    grounded(bot, reply)
+
+
+def test_follow_up_keeps_the_country_and_asks_its_own_question(bot: Assistant) -> None:
+    reply = bot.ask("What did the government do well?", history=["Tell me about trafficking in Freedonia."])
+    assert reply.intent == "aspect" and {c.country for c in reply.citations} == {"Freedonia"}
+    assert "40 border guards" in reply.answer
+
+
+def test_replies_are_sentences_not_clause_fragments(bot: Assistant) -> None:
+    reply = bot.ask("What did the government of Freedonia fail to do?")
+    for line in reply.answer.splitlines():
+        assert (not line.rstrip().endswith(";") and line[:1].isupper()) or line.startswith(("-", "*"))
+
+
+def test_web_examples_come_from_the_loaded_index(bot: Assistant) -> None:
+    from assistant.web import example_questions
+
+    examples = example_questions(bot)
+    assert examples and all(("Freedonia" in e or "Ruritania" in e or "countries" in e) for e in examples)
+    assert "Lithuania" not in " ".join(examples)
+    assert any("recommend" in e for e in examples) == any(
+        "recommend" in s.title.lower() for d in bot.index.documents.values() for s in d.sections
+        if d.country in examples[0])

@@ -1,0 +1,194 @@
+"""What a question asks for, decided in one place: cues, the precedence table, quantities, demonyms and
+follow-ups (no model: pure functions and a hashing-embedder index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.conversation import resolve
+from assistant.intents import Intent, Quantity, read_cues
+from assistant.quantities import find, is_vague
+from index.countries import CountryMatcher
+
+CORPUS = ["Lithuania", "Madagascar", "Turkmenistan", "Syria", "Iraq", "Lebanon", "Cuba", "Haiti", "Russia",
+          "Belarus", "Eritrea", "Cambodia", "Malaysia", "Dominican Republic", "Republic of the Congo", "China",
+          "North Korea"]
+MATCHER = CountryMatcher(CORPUS)
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory):
+    """A hashing-embedder assistant over one tiny narrative per country of CORPUS."""
+    from assistant.core import Assistant
+    from index.search import TipIndex
+    from index.settings import Settings
+    from index.store import build_index
+
+    folder = tmp_path_factory.mktemp("intent-corpus")
+    for country in CORPUS:
+        (folder / f"{country.lower().replace(' ', '-')}.txt").write_text(
+            f"{country.upper()} (Tier 3) Extracted from the 2023 TIP Report\n\n"
+            f"{country} does not fully meet the minimum standards; therefore {country} remained on Tier 3. "
+            f"Officials identified 12 victims.\n\nTrafficking Profile\n\nTraffickers exploit victims in {country}.\n",
+            encoding="utf-8")
+    settings = Settings.load({"model": "hashing-64"}, env={})
+    index_dir = tmp_path_factory.mktemp("intent-index")
+    build_index([folder], index_dir, settings)
+    return Assistant(TipIndex.load(index_dir, settings), settings)
+
+
+@pytest.fixture(scope="module")
+def intent_of(bot):
+    def read(question: str, history: list[str] | None = None) -> Intent:
+        return bot.understand(question, history).intent
+    return read
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    # Out of scope: opinion, prediction, advice, off-topic — before anything else.
+    ("Do you think Haiti will be dropped to Tier 3 next year?", Intent.OUT_OF_SCOPE),
+    ("Will Russia ever get off Tier 3?", Intent.OUT_OF_SCOPE),
+    ("Can you recommend a safe hotel in Phnom Penh?", Intent.OUT_OF_SCOPE),
+    ("Which charity should I donate to in Lebanon?", Intent.OUT_OF_SCOPE),
+    ("What's the weather like in Port Moresby in July?", Intent.OUT_OF_SCOPE),
+    # ... but an everyday word in a question about trafficking is not off-topic.
+    ("Which country's artiste visa program keeps foreign women from leaving the hotel they live in?",
+     Intent.COUNTRY),
+    # Comparison needs two named countries.
+    ("Compare Malaysia and Cambodia", Intent.COMPARISON),
+    ("How do Syria and Iraq compare in their tier placement?", Intent.COMPARISON),
+    ("Which hosts more Syrian refugees, Iraq or Lebanon?", Intent.COMPARISON),
+    # Listings: placements across countries.
+    ("Which countries are on Tier 3?", Intent.LISTING),
+    ("Which countries were downgraded?", Intent.LISTING),
+    ("How many countries are on the Watch List?", Intent.LISTING),
+    ("Among Cuba, Haiti and Lebanon, which were downgraded?", Intent.LISTING),
+    # Which country / government / where, when the question has no subject of its own.
+    ("Which countries force people to work in cotton fields?", Intent.COUNTRY),
+    ("Where are San Bushmen exploited on cattle farms?", Intent.COUNTRY),
+    ("Which government steers migrants from Iraq toward the Lithuanian border?", Intent.COUNTRY),
+    ("Which country avoided an automatic drop to Tier 3 thanks to a waiver?", Intent.COUNTRY),
+    # With a subject, "where" and "which countries" ask for places inside its narrative.
+    ("Where do most of the child sex tourists in Haiti come from?", Intent.ENTITY),
+    ("Which countries are Romani children from Cambodia forced to beg in?", Intent.ENTITY),
+    # Recommendations.
+    ("What does the report recommend for Lithuania?", Intent.RECOMMENDATION),
+    ("What should Lithuania do about its national action plan?", Intent.RECOMMENDATION),
+    # One country's placement.
+    ("What tier is Lithuania on?", Intent.TIER),
+    ("Is Haiti on the Tier 2 Watch List?", Intent.TIER),
+    ("How long has Madagascar been on the Watch List?", Intent.TIER),
+    ("Was Cuba's ranking lowered this year?", Intent.TIER),
+    # A tier word with another topic is not a placement question.
+    ("Did Haiti avoid a drop to Tier 3 thanks to a waiver?", Intent.YES_NO),
+    # Quantities, of every kind.
+    ("How many inspections did Lithuania's labor inspectorate run?", Intent.QUANTITY),
+    ("How many years in a row has Madagascar reported no convictions?", Intent.QUANTITY),
+    ("Since when has Eritrea's cap on national service been suspended?", Intent.QUANTITY),
+    ("What share of Afghan children are in child labor?", Intent.QUANTITY),
+    # A question that starts like yes/no wants yes or no, even when it speaks of a number.
+    ("Did the number of identified victims in Lithuania rise?", Intent.YES_NO),
+    # Broad questions.
+    ("Tell me about trafficking in Madagascar.", Intent.OVERVIEW),
+    ("Give me a quick summary of the situation in Eritrea.", Intent.OVERVIEW),
+    # Achievements and shortcomings.
+    ("What are the main weaknesses in Lithuania's response?", Intent.ASPECT),
+    ("What did Cuba achieve?", Intent.ASPECT),
+    ("What steps did Lebanon take?", Intent.ASPECT),
+    # Who / which group / how.
+    ("Who is most at risk in Haiti?", Intent.ENTITY),
+    ("How do officials in Lebanon help traffickers?", Intent.ENTITY),
+    ("What did the police in Lithuania do about refugees?", Intent.FACT),
+])
+def test_intent_table(intent_of, question: str, intent: Intent) -> None:
+    assert intent_of(question) is intent
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many victims were identified?", Quantity.COUNT),
+    ("How long has it been on the Watch List?", Quantity.DURATION),
+    ("For how many years running has it failed to convict anyone?", Quantity.DURATION),
+    ("When was the law passed?", Quantity.DATE),
+    ("At what age does national service start?", Quantity.AGE),
+    ("How young are the children exploited?", Quantity.AGE),
+    ("What percentage of children work?", Quantity.SHARE),
+    ("How much funding did the shelters get?", Quantity.MONEY),
+])
+def test_quantity_kind(question: str, kind: Quantity) -> None:
+    assert read_cues(question).quantity is kind
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    ("and conducted 83 inspections in agriculture", Quantity.COUNT, "83 inspections"),
+    ("employed and trained 14 Ukrainians to register", Quantity.COUNT, "14 Ukrainians"),
+    ("more than six million Venezuelans have fled", Quantity.COUNT, "more than six million Venezuelans"),
+    ("trained 30 new labor inspectors in 2022", Quantity.COUNT, "30 new labor inspectors"),
+    ("did not report convictions for the second consecutive year", Quantity.DURATION,
+     "for the second consecutive year"),
+    ("suspended since 1998", Quantity.DATE, "since 1998"),
+    ("girls as young as 12 are exploited", Quantity.AGE, "as young as 12"),
+    ("an estimated 25 percent of children", Quantity.SHARE, "an estimated 25 percent"),
+    ("allocated $200,000 to shelters", Quantity.MONEY, "$200,000"),
+])
+def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: str) -> None:
+    assert expected in [f.text for f in find(text, kind)]
+
+
+def test_years_and_tiers_are_not_counts() -> None:
+    assert not find("In 2022, it remained on Tier 2", Quantity.COUNT)
+    assert not find("Madagascar remained on Tier 2 Watch List for the second consecutive year (2023)", Quantity.DATE)
+
+
+def test_vague_quantities() -> None:
+    assert is_vague("thousands") and is_vague("more than several") and not is_vague("83 inspections")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Are Peruvian workers at risk?", [("Peru", False)]),
+    ("Malagasy women in China", [("Madagascar", False), ("China", True)]),
+    ("Do Nigerian traffickers operate in Lithuania?", [("Nigeria", False), ("Lithuania", True)]),
+    ("Turkmen citizens abroad", [("Turkmenistan", False)]),
+    ("Dominican officials", [("Dominican Republic", False)]),
+    ("Congolese children", [("Republic of the Congo", False)]),
+    ("Which Central American country", []),
+    ("Thai fishing boats", [("Thailand", False)]),
+    ("Is Moscow pressing foreigners to fight?", [("Russia", True)]),
+    ("Is Beijing locking up Muslims?", [("China", True)]),
+    ("polish the report", []),
+])
+def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert MATCHER.mentions(text) == expected
+
+
+@pytest.mark.parametrize(("question", "history", "subjects", "missing", "mentioned"), [
+    # Named countries are subjects; an adjective is a subject only when nothing is named.
+    ("Do Nigerian traffickers operate in Lithuania?", [], ["Lithuania"], [], ["Nigeria"]),
+    ("Are Malagasy workers exploited abroad?", [], ["Madagascar"], [], []),
+    ("Are Peruvian workers at risk?", [], [], [], ["Peru"]),
+    # An adjective qualifying a state makes its country the subject.
+    ("How do Norwegian authorities protect victims?", [], [], ["Norway"], []),
+    ("Is Turkish law enforcement prosecuting traffickers of Syrian refugees?", [], [], ["Turkey"], ["Syria"]),
+    # Follow-ups take the conversation's country: "it", "there", "they", "that country", "the government".
+    ("What tier is it on?", ["Tell me about Madagascar."], ["Madagascar"], [], []),
+    ("Who is most at risk there?", ["What tier is Haiti on?"], ["Haiti"], [], []),
+    ("Did they convict anyone?", ["Was Cuba downgraded?"], ["Cuba"], [], []),
+    ("What did the government do well?", ["Tell me about trafficking in Madagascar."], ["Madagascar"], [], []),
+    ("And what about that country's shelters?", ["Is Lebanon on Tier 3?"], ["Lebanon"], [], []),
+    # A new country overrides; an uncovered one carries over only when pointed back at.
+    ("And who is most at risk in Haiti?", ["What tier is Cuba on?"], ["Haiti"], [], []),
+    ("What about Aruba?", ["What's Haiti's tier?"], [], ["Aruba"], []),
+    ("How many victims?", ["What tier is Peru on?", "What tier is Cuba on?"], ["Cuba"], [], []),
+    # An adjective in the earlier turn still names its country ("Lithuanian police").
+    ("How many of them did the police hire?", ["What did Lithuanian police do about refugees from Ukraine?"],
+     ["Lithuania"], [], []),
+])
+def test_follow_up_resolution(question: str, history: list[str], subjects: list[str], missing: list[str],
+                              mentioned: list[str]) -> None:
+    resolved = resolve(question, history, MATCHER, None)
+    assert (resolved.subjects, resolved.missing, resolved.mentioned) == (subjects, missing, mentioned)
+
+
+def test_follow_up_keeps_its_own_intent(intent_of) -> None:
+    """"Did they convict anyone?" after a tier question is a yes/no question, not a tier question."""
+    assert intent_of("Did they convict anyone?", ["What tier is Cuba on?"]) is Intent.YES_NO
+    assert intent_of("What tier is it on?", ["Tell me about trafficking in Madagascar."]) is Intent.TIER
