@@ -39,10 +39,16 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
     named_outside += [c for c, named in mentions if not named and c in governed and c not in matcher.corpus]
     named_inside += [c for c, named in mentions if not named and c in governed and c in matcher.corpus]
     adjectives = [c for c, named in mentions if not named and c not in governed]
+    located = []
+    if not named_inside and any(c in matcher.corpus for c in adjectives):
+        # "Are Marshallese going to the US for work?": the corpus country's people are the subject, the
+        # uncovered country named is only where they go.
+        located = [c for c in named_outside if c not in governed]
+        named_outside = [c for c in named_outside if c in governed]
     subjects, missing = named_inside, named_outside
     mentioned = [c for c in adjectives if c not in subjects]
     inherited = by_adjective = False
-    if not subjects and not missing:
+    if not subjects and not missing and not located:
         earlier = _from_history(question, history, matcher, single_country)
         if earlier is not None:
             subjects, missing = earlier
@@ -52,7 +58,7 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
             # "Are Malagasy workers at risk?": with nothing named, a corpus country's adjective names the
             # subject; an uncovered one ("Peruvian workers") stays a word the evidence must contain.
             subjects = [c for c in adjectives if c in matcher.corpus]
-            mentioned = [c for c in adjectives if c not in matcher.corpus]
+            mentioned = [c for c in adjectives if c not in matcher.corpus] + located
             by_adjective = bool(subjects)
     if not subjects and not missing and single_country:
         subjects = [single_country]

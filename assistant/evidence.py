@@ -273,7 +273,8 @@ class Evidence:
 
     def focus(self, text: str, countries: Iterable[str], drop: frozenset[str] = frozenset()) -> list[str]:
         """Terms that carry a question's topic: no stopwords, question noise, subject-country names or ``drop``."""
-        country_terms = {t for c in countries for t in tokens(c)}
+        matcher = self.index.countries
+        country_terms = {t for c in countries for form in [c, *matcher.forms(c)] for t in tokens(form)}
         country_terms |= {t + "n" for t in country_terms} | {t + "an" for t in country_terms}
         return [t for t in dict.fromkeys(tokens(text))
                 if t not in country_terms and t not in QUESTION_NOISE and t not in STOPWORDS and t not in drop]

@@ -105,7 +105,9 @@ _YES_NO = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay|now)\W+)?"
                      r"isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|doesn'?t|don'?t|hasn'?t|haven'?t)\b", re.I)
 _OVERVIEW = re.compile(
     r"\btell me (about|more)\b|\bsummar(y|ise|ize|ised|ized)\b|\boverview\b|\bbig picture\b|\brundown\b|"
-    r"\bbrief(ing)?\b|\bwhat'?s (going on|happening|the (situation|story|picture))\b|\bwhat is (going on|happening)\b|"
+    r"\bbrief(ing)?\b|\bwhat'?s (going on|happening|the (situation|story|picture|headline|gist|lowdown))\b|"
+    r"\bwhat is (going on|happening)\b|\bheadlines?\b|\b(key|main) (findings|points|takeaways)\b|\bfindings\b|"
+    r"\bhighlights\b|\bin a nutshell\b|\bbackground on\b|\bgist\b|"
     r"\bthe (situation|picture)\b|\bwhat does the report say about\b|\bwhat did the report (say|find) about\b|"
     r"\bgive me (an? )?(quick |short |brief )?(summary|overview|rundown|picture)\b|\bdescribe\b|"
     r"\bhow (bad|serious) is\b|\bwhat about trafficking in\b|\bthe (trafficking )?situation\b", re.I)
@@ -180,6 +182,7 @@ class Cues:
 
 def read_cues(text: str) -> Cues:
     """The cues of one question's text."""
+    text = text.replace("’", "'").replace("‘", "'")
     out_of_scope = None
     for name, pattern in (("task", _TASK), ("opinion", _OPINION), ("prediction", _PREDICTION), ("advice", _ADVICE),
                           ("off-topic", _OFF_TOPIC)):

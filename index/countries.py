@@ -194,7 +194,7 @@ class CountryMatcher:
         regions = "".join(f"(?<!{r} )" for r in ("Central", "Latin", "South", "North", "East", "West"))
         self._regex = re.compile(rf"(?<![\w-]){regions}(?:the\s+)?({pattern})((?:n|an|ian|ese|i)?s?)(?![\w-])", re.I)
         self._demonyms = _demonym_table()
-        self._document_mentions: dict[str, frozenset[str]] = {}
+        self._forms: dict[str, list[str]] = {}
         forms = "|".join(re.escape(f) for f in sorted(self._demonyms, key=len, reverse=True))
         self._demonym_regex = re.compile(rf"(?<![\w-])({forms})(?:s|es)?(?:['’]s)?(?![\w-])", re.I)
 
@@ -266,6 +266,11 @@ class CountryMatcher:
 
     def forms(self, country: str) -> list[str]:
         """Lower-case words that name a country: its names, aliases and adjectives ("nigeria", "nigerian")."""
+        if country not in self._forms:
+            self._forms[country] = self._forms_of(country)
+        return self._forms[country]
+
+    def _forms_of(self, country: str) -> list[str]:
         names = [key for key, value in self._names.items() if (self._in_corpus(value) or value) == country]
         adjectives = [key for key, values in self._demonyms.items()
                       if country in values or any(self._in_corpus(v) == country for v in values)]
@@ -274,13 +279,13 @@ class CountryMatcher:
     def mentioned_in(self, countries: list[str], documents: Iterable) -> list[str]:
         """Countries (of ``documents``) whose narratives mention any of ``countries`` by name or adjective."""
         wanted = set(countries)
-        found = []
-        for doc in documents:
-            if doc.doc_id not in self._document_mentions:
-                self._document_mentions[doc.doc_id] = frozenset(self.find(doc.text))
-            if doc.country and doc.country not in wanted and wanted & self._document_mentions[doc.doc_id]:
-                found.append(doc.country)
-        return sorted(set(found))
+        forms = sorted({f for c in countries for f in self.forms(c)}, key=len, reverse=True)
+        if not forms:
+            return []
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w-])", re.I)
+        found = {doc.country for doc in documents if doc.country and doc.country not in wanted
+                 and pattern.search(doc.text.replace("’", "'"))}
+        return sorted(found)
 
     def split(self, text: str) -> tuple[list[str], list[str]]:
         """(countries in the corpus, countries not in the corpus) mentioned in ``text``."""

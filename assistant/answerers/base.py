@@ -136,7 +136,9 @@ class Tools:
         focus = tuple(self.evidence.focus(turn.context, subjects, noise))
         counted = frozenset()
         if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.SHARE, Quantity.MONEY):
-            head = _counted_head(turn.question) or _quantity_noun(focus)
+            head = _counted_head(turn.question)
+            if head is None and cues.quantity is Quantity.COUNT:
+                head = _quantity_noun(focus)
             counted = frozenset({head}) if head else frozenset()
         # The sentence must tie the question's countries together; a which-country answer is a narrative
         # that may name them anywhere.
@@ -245,7 +247,7 @@ def _counted_head(question: str) -> str | None:
     """The counted thing of a quantity question, as a stem: "how many trafficking victims did …" -> "victim"."""
     match = _COUNTED.search(question)
     if not match:
-        return None
+        return tokens("population")[0] if re.search(r"\bpopulation\b", question, re.I) else None
     terms = [t for t in tokens(match.group(1)) if t not in _COUNTED_FILLER]
     return terms[-1] if terms else None
 

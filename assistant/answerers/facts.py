@@ -12,6 +12,8 @@ from index.text import tokens
 
 # Other sentences join the best one when their probability is this close to it.
 LIST_MARGIN = 0.15
+# A yes or no needs the answering sentence to hold at least this share of the question's topic words.
+VERDICT_COVERAGE = 0.5
 SINGLE_MARGIN = 0.05
 _PLURAL_ASK = re.compile(r"^\W*(who|which|what)\b[^?]{0,30}?\b\w+(s|ies)\b|\bwho (are|were)\b|\bwhat (are|were)\b|"
                          r"\bin what ways\b|\blist\b", re.I)
@@ -58,7 +60,9 @@ class YesNoAnswerer:
         if reply.refused or not turn.candidates:
             return reply
         best = turn.candidates[0]
-        if placement_statement(best.unit.text):  # the boilerplate decides nothing but the placement
+        # The boilerplate decides nothing but the placement; a sentence sharing few of the question's words
+        # may answer it, but not with a yes or no.
+        if placement_statement(best.unit.text) or best.features[2] < VERDICT_COVERAGE:
             return reply
         verdict = polarity(turn.question, best, tools)
         if verdict is None:

@@ -19,9 +19,12 @@ from index.text import segment_spans, tokens
 _BROAD = frozenset(tokens(
     "tell about summary summarize summarise overview picture big rundown brief briefing quick short situation "
     "going happening story assessment human trafficking traffic trafficked general overall describe give "
-    "what whats report say says said narrative efforts government country problem issue under persons person",
+    "what whats report say says said narrative efforts government country problem issue under persons person "
+    "note notes piece article writing write briefing journalist story need want please pls thanks quick "
+    "nutshell headline headlines findings finding key main points takeaways lowdown gist background highlights "
+    "2023 tip edition latest current",
     keep_stopwords=True))
-POINT_MAX_CHARS = 220
+POINT_MAX_CHARS = 320
 TOPIC_POINTS = 3
 MAX_BRIEFED = 3
 

@@ -5,14 +5,41 @@ from __future__ import annotations
 
 from assistant import quantities
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
+from assistant.evidence import Candidate
 from assistant.intents import Quantity
 from assistant.records import Reply
+from index.text import tokens
 
-PARAPHRASE_SIMILARITY = 0.6
+PARAPHRASE_SIMILARITY = 0.7
 _WHAT = {
     Quantity.COUNT: "that number", Quantity.DURATION: "how long", Quantity.DATE: "when",
     Quantity.AGE: "that age", Quantity.SHARE: "that share", Quantity.MONEY: "that amount",
 }
+
+
+# What a count counts is often an action ("victims identified", "traffickers convicted"): the number must come
+# from a clause where that action is done, not from one about referrals or arrests.
+_ACTIONS = frozenset(tokens(
+    "identify identified convict convicted prosecute prosecuted investigate investigated arrest arrested train trained "
+    "rescue rescued refer referred assist assisted shelter sheltered deport deported repatriate repatriated fund "
+    "funded sentence sentenced charge charged inspect inspected screen screened certify certified recruit recruited "
+    "detain detained", True))
+
+
+def _actions(question: str) -> frozenset[str]:
+    return frozenset(tokens(question)) & _ACTIONS
+
+
+def _acts(candidate: Candidate, actions: frozenset[str]) -> bool:
+    """Whether the clause holding the quantity does one of the question's actions (true when none is asked)."""
+    if not actions:
+        return True
+    text = candidate.unit.text
+    found = candidate.quantity
+    start = max(text.rfind(";", 0, found.start), text.rfind(",", 0, found.start - 40) if found.start > 40 else -1)
+    end = text.find(";", found.end)
+    clause = text[start + 1 : end if end >= 0 else len(text)]
+    return bool(actions & set(tokens(clause)))
 
 
 class QuantityAnswerer:
@@ -21,8 +48,10 @@ class QuantityAnswerer:
         rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
         # A sentence answers only with a quantity of the kind asked, counting the thing asked about (or, in
         # other words, meaning nearly the same as the question).
+        actions = _actions(turn.question)
         answering = [c for c in rated if c.quantity is not None
-                     and (not ask.counted or c.features[7] or c.semantic >= PARAPHRASE_SIMILARITY)]
+                     and (not ask.counted or c.features[7] or c.semantic >= PARAPHRASE_SIMILARITY)
+                     and _acts(c, actions)]
         confident = tools.confident(answering)
         if not confident:
             closest = next((c for c in rated if c.probability >= tools.threshold * 0.6), None)
