@@ -95,7 +95,8 @@ class Assistant:
 
             self.generative = GenerativeAnswerer(index, settings.llm_url, settings.llm_model, settings.llm_timeout)
         self._by_country: dict[str, Document] = {}
-        for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
+        narratives = [d for d in index.documents.values() if d.country is not None]  # report text has none
+        for doc in sorted(narratives, key=lambda d: (d.country, -(d.year or 0))):
             self._by_country.setdefault(doc.country, doc)
 
     @classmethod
@@ -458,7 +459,7 @@ class Assistant:
         claims = []
         for s in chosen:
             n = cites.add(s.unit.document, s.unit.start, s.unit.end, s.score)
-            prefix = f"**{self.index.documents[s.unit.document].country}**: " if several else ""
+            prefix = f"**{self.index.documents[s.unit.document].label}**: " if several else ""
             claims.append(f"{prefix}{self.extractive.answer_text(s, parsed)} [{n}]")
         text = claims[0] if len(claims) == 1 else "\n".join(f"- {c}" for c in claims)
         return Reply(parsed.text, text, cites.items, refused=False, best_score=chosen[0].score)
