@@ -106,6 +106,24 @@ class PrintedReport:
     running_head: str
     front_matter_words: int
 
+    def printed_page(self, narrative: int, text: str, offset: int) -> int:
+        """The page on which the word at ``offset`` of ``text`` was printed, ``text`` being narrative
+        ``narrative`` as a parser rebuilds it (its words in order, whatever whitespace separates them)."""
+        printed = [(word, page) for p in self.paragraphs if p.narrative == narrative
+                   for word, page in zip(p.text.split(" "), p.word_pages, strict=True)]
+        for index, match in enumerate(re.finditer(r"\S+", text)):
+            # A compound the corpus also spells closed may come back joined ("inter-agency", "interagency").
+            if index >= len(printed) or match.group().replace("-", "") != printed[index][0].replace("-", ""):
+                raise ValueError(f"word {index} of narrative {narrative} is not the printed one: {match.group()!r}")
+            if match.end() > offset:
+                return printed[index][1]
+        raise ValueError(f"offset {offset} is past narrative {narrative}'s text")
+
+
+def same_text(parsed: str, printed: str) -> bool:
+    """Whether a parser's text is the printed text, a bullet starting a new paragraph or not."""
+    return re.sub(r"\n\n(?=• )", " ", parsed) == re.sub(r"\n\n(?=• )", " ", printed)
+
 
 def heading_text(country: str, tier: str, style: str) -> str:
     """A narrative heading in one of the published renderings."""
@@ -298,10 +316,9 @@ class _Writer:
         t = c.beginText(x, y)
         t.setFont(font, size)
         gaps = text.count(" ")
-        if justify_to is not None and gaps:
-            extra = (justify_to - self.width(text, font, size)) / gaps
-            if 0 < extra < 6:
-                t.setWordSpace(extra)
+        extra = (justify_to - self.width(text, font, size)) / gaps if justify_to is not None and gaps else 0.0
+        # Word spacing is text state that outlives the text object: set it on every line, 0 when not justified.
+        t.setWordSpace(extra if 0 < extra < 6 else 0.0)
         t.textOut(text)
         c.drawText(t)
 

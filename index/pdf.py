@@ -262,9 +262,23 @@ def columns(page: PdfPage, lines: Sequence[PdfLine]) -> list[_Column]:
     if gutter is None:
         lines = _merge_rows(lines)
         return [_Column(_top_down(lines), min(ln.x0 for ln in lines), max(ln.x1 for ln in lines))]
-    left = set(_merge_rows([ln for ln in lines if ln.x1 <= gutter + 1]))
-    right = set(_merge_rows([ln for ln in lines if ln.x0 >= gutter - 1 and ln.x1 > gutter + 1]))
-    lines = [*left, *right, *(ln for ln in lines if ln.x0 < gutter - 1 and ln.x1 > gutter + 1)]
+    left_side = [ln for ln in lines if ln.x1 <= gutter + 1]
+    right_side = [ln for ln in lines if ln.x0 >= gutter - 1 and ln.x1 > gutter + 1]
+    crossing = [ln for ln in lines if ln.x0 < gutter - 1 and ln.x1 > gutter + 1]
+    # A line that only grazes the gutter (set a little wide) belongs to its column, not across both.
+    left_end = max((ln.x1 for ln in left_side), default=gutter)
+    right_start = min((ln.x0 for ln in right_side), default=gutter)
+    spanning = []
+    for line in crossing:
+        if line.x1 <= right_start + 6:
+            left_side.append(line)
+        elif line.x0 >= left_end - 6:
+            right_side.append(line)
+        else:
+            spanning.append(line)
+    left = set(_merge_rows(left_side))
+    right = set(_merge_rows(right_side))
+    lines = [*left, *right, *spanning]
     ordered = _top_down(lines)
     edges = {id(side): (min(ln.x0 for ln in side), max(ln.x1 for ln in side)) for side in (left, right)}
     runs: list[_Column] = []
@@ -317,10 +331,11 @@ def _gutter(page: PdfPage, lines: Sequence[PdfLine]) -> float | None:
         left = sum(1 for ln in lines if ln.x1 <= x + 1)
         right = sum(1 for ln in lines if ln.x0 >= x - 1)
         score = (crossing, -min(left, right), abs(x - width / 2))
-        if best is None or score < best:
+        # A gutter has text on both sides; among those, the one fewest lines cross (full-width titles, tables).
+        if min(left, right) >= 3 and (best is None or score < best):
             best, gutter = score, x
         x += 2.0
-    if best is None or -best[1] < 3 or best[0] > 0.25 * len(lines):
+    if best is None or best[0] > 0.25 * len(lines):
         return None
     return gutter
 
