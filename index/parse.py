@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -371,6 +372,9 @@ def parse_lines(lines: list[SourceLine], info: _Source) -> list[Document]:
     if front and keep_front and _words(front) >= MIN_REPORT_TEXT_WORDS:
         documents.append(_build(front, info, FRONT_MATTER, edition, vocabulary))
     header_size = min((lines[h.line].size for h in headers if lines[h.line].size), default=None)
+    body_sizes = Counter(line.size for line in lines if line.heading is False and line.size)
+    if header_size is not None and (not body_sizes or header_size < body_sizes.most_common(1)[0][0] + 1.5):
+        header_size = None  # narrative headings not set apart by size: no report-level heading to find
     for n, header in enumerate(headers):
         stop = headers[n + 1].line if n + 1 < len(headers) else len(lines)
         body = lines[header.line + header.count : stop]

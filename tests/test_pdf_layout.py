@@ -255,3 +255,19 @@ def test_columns_read_in_order_when_a_line_is_set_into_the_gutter(tmp_path: Path
     texts = [line.text for line in read_pdf(path.read_bytes()).lines]
     assert texts == ["A TITLE ACROSS THE WHOLE PAGE THAT SPANS BOTH OF THE COLUMNS BELOW IT", *left,
                      *(f"right column line {n} of the text" for n in range(11))]
+
+
+def test_headings_the_size_of_section_headings_cut_no_narrative_short(
+        tmp_path: Path, seed_path: Path, factbook_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where narrative headings are no larger than section headings, a bold subheading the parser does not
+    know ("Key Findings") is a section of its narrative, not the start of report text."""
+    import bench.pdfgen as pdfgen
+
+    monkeypatch.setattr(pdfgen, "NARRATIVE_HEAD_SIZE", pdfgen.SECTION_HEAD_SIZE)
+    specs = _specs(seed_path, factbook_dir, layout=LAYOUT[1:3])
+    specs[0].sections.insert(0, ("Key Findings", ["Officials identified more victims than in the year before."]))
+    report = write_report(tmp_path / "report.pdf", specs, back_matter=())
+    docs = load_paths([report.path]).documents
+    assert [(d.kind, d.country) for d in docs] == [(FRONT_MATTER, None), (NARRATIVE, "Madagascar"),
+                                                   (NARRATIVE, "Haiti")]
+    assert "Key Findings" in [s.title for s in docs[1].sections]
