@@ -83,7 +83,7 @@ def measure_parse(report: PrintedReport) -> dict:
     text = "\n".join(d.text for d in loaded.documents)
     splits = [w for w in report.split_words if not w.compound]
     compounds = [w for w in report.split_words if w.compound]
-    rejoined = sum(1 for w in splits if "".join(w.printed.split("|")) not in text)
+    left_split = [w.printed for w in splits if "".join(w.printed.split("|")) in text]
     kept = sum(1 for w in compounds if "".join(w.printed.split("|")) in text)
     pages_right = pages_total = 0
     differing = 0  # narrative words not exactly as printed (a compound the corpus also spells closed, say)
@@ -109,7 +109,8 @@ def measure_parse(report: PrintedReport) -> dict:
         "chunks": len(chunks),
         "chunks_with_page_furniture": furniture,
         "split_words": len(splits),
-        "split_words_rejoined": rejoined,
+        "split_words_rejoined": len(splits) - len(left_split),
+        "split_words_left_hyphenated": left_split[:20],  # e.g. "brick-|making" when neither form occurs elsewhere
         "compounds_split": len(compounds),
         "compounds_kept": kept,
         "narrative_words_not_as_printed": differing,
