@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--k", type=int, default=5, help="number of hits (default 5)")
     search.add_argument("--country", action="append", help="only this country (repeatable)")
+    search.add_argument("--year", action="append", type=int, metavar="YEAR",
+                        help="only this edition of the report (repeatable)")
     search.add_argument("--json", action="store_true", help="JSON lines output")
     _add_settings_flags(search)
 
@@ -234,18 +236,43 @@ def cmd_index_info(args: argparse.Namespace) -> int:
 
     index_dir = default_index_dir(_settings(args))
     manifest = read_manifest(index_dir)
+    editions, years, report_text = describe_documents(manifest["documents"])
     if args.json:
-        print(json.dumps({"index_dir": str(index_dir), **manifest}, indent=2, ensure_ascii=False))
+        print(json.dumps({"index_dir": str(index_dir), **manifest, "editions": editions}, indent=2,
+                         ensure_ascii=False))
         return EXIT_OK
-    countries = sorted({d["country"] for d in manifest["documents"]})
+    narratives = sum(years.values())
     print(f"index      {index_dir}")
     print(f"built      {manifest['created']} by tip-assistant {manifest['package_version']}")
     print(f"model      {manifest['model']} ({manifest['dimension']} dims, FAISS {manifest['faiss']})")
     print(f"chunking   {manifest['chunking']}")
-    print(f"corpus     {len(manifest['documents'])} narratives, {manifest['chunks']} chunks, "
+    print(f"corpus     {narratives} narratives of {len(editions)} countries, {manifest['chunks']} chunks, "
           f"fingerprint {manifest['corpus_fingerprint'][:12]}")
-    print(f"countries  {', '.join(countries)}")
+    print("editions   " + ("; ".join(f"{year}: {count} narrative{'s' if count != 1 else ''}"
+                                     for year, count in sorted(years.items(), key=lambda i: str(i[0])))))
+    if report_text:
+        print(f"report     {report_text} document(s) of report text without a country (introduction, "
+              "topic chapters, tables)")
+    print("countries  " + ", ".join(f"{c} ({', '.join(map(str, ys))})" if ys else c for c, ys in editions.items()))
     return EXIT_OK
+
+
+def describe_documents(entries: list[dict]) -> tuple[dict[str, list[int]], dict[Any, int], int]:
+    """From a manifest's document entries: each country's editions, narratives per year ("unknown" for none),
+    and how many documents are report text without a country."""
+    editions: dict[str, set[int]] = {}
+    years: dict[Any, int] = {}
+    report_text = 0
+    for entry in entries:
+        country, year = entry.get("country"), entry.get("year")
+        if country is None:
+            report_text += 1
+            continue
+        held = editions.setdefault(country, set())
+        if year is not None:
+            held.add(year)
+        years[year if year is not None else "unknown"] = years.get(year if year is not None else "unknown", 0) + 1
+    return {c: sorted(editions[c]) for c in sorted(editions)}, years, report_text
 
 
 def _assistant(args: argparse.Namespace, **extra: Any):
@@ -261,7 +288,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise CliError("--k must be at least 1", EXIT_USAGE)
     bot = _assistant(args)
-    hits = bot.index.search(args.query, k=args.k, countries=args.country)
+    hits = bot.index.search(args.query, k=args.k, countries=args.country, years=args.year)
     if args.json:
         for hit in hits:
             print(json.dumps(hit.to_dict(), ensure_ascii=False))
@@ -270,7 +297,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("no passages found")
     for hit in hits:
         chunk = hit.chunk
-        print(f"#{hit.rank}  {chunk.country} · {chunk.tier or 'no tier'} · {chunk.section}  "
+        where = [f"{chunk.country or bot.index.documents[chunk.document].label}"
+                 + (f" {chunk.year}" if chunk.year else "")]
+        where += [chunk.tier or "no tier"] if chunk.country else []
+        where += [chunk.section] + ([f"p. {chunk.page}"] if chunk.page else [])
+        print(f"#{hit.rank}  {' · '.join(where)}  "
               f"[{chunk.start}:{chunk.end}] score {hit.score:.4f} ({'+'.join(hit.retrievers)})")
         print(f"    {chunk.text}\n")
     return EXIT_OK
@@ -284,7 +315,7 @@ def format_reply(reply) -> str:
         lines.append("")
         lines.append("Sources:")
         for c in reply.citations:
-            lines.append(f"[{c.n}] {c.country} · {c.tier or 'no tier'} · {c.section} (chars {c.start}–{c.end})")
+            lines.append(f"[{c.n}] {c.label} (chars {c.start}–{c.end})")
             lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
 

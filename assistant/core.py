@@ -34,6 +34,7 @@ INJECTION_REPLY = (
 )
 # A follow-up with no intent and at most this many topic words of its own keeps the intent before it.
 FOLLOW_UP_TERMS = 2
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|them|those|these|the same)\b", re.I)
 
@@ -45,7 +46,8 @@ class Assistant:
         self.index = index
         self.settings = settings
         self._by_country: dict[str, Document] = {}
-        for doc in sorted(index.documents.values(), key=lambda d: (d.country, -(d.year or 0))):
+        narratives = [d for d in index.documents.values() if d.country is not None]  # report text has none
+        for doc in sorted(narratives, key=lambda d: (d.country, -(d.year or 0))):
             self._by_country.setdefault(doc.country, doc)
         self.evidence = Evidence(index, model or AnswerModel.load(settings.answer_model))
         self.tools = Tools(index, self.evidence, settings, self._by_country)
@@ -200,9 +202,10 @@ class Assistant:
             earlier = read_cues(history[-1])
             cues = dataclasses.replace(earlier, why=own.why or earlier.why, ellipsis=True)
         focus = self.evidence.focus(context, resolved.subjects)
+        editions = self._editions_named(context)
         scope = Scope(subjects=len(resolved.subjects), named=len(resolved.named) if not countries else len(countries),
                       inherited=resolved.inherited, placement_only=placement_only(focus),
-                      missing_only=bool(resolved.missing) and not resolved.subjects)
+                      missing_only=bool(resolved.missing) and not resolved.subjects, editions=len(editions))
         intent = None if parsed.injection else decide(cues, scope)
         if intent is Intent.COUNTRY and not filtered:
             # The answer is a narrative's country; the countries the question names are part of its topic.
@@ -215,10 +218,17 @@ class Assistant:
         turn = Turn(question=parsed.text, intent=intent, cues=cues, subjects=resolved.subjects,
                     missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
                     context=self.index.expand_query(context), history=history, filtered=filtered,
-                    by_adjective=resolved.by_adjective)
+                    by_adjective=resolved.by_adjective, years=editions)
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn
+
+    def _editions_named(self, text: str) -> list[int]:
+        """Report editions a question names, when the index holds several ("What tier was Kuwait on in 2022?")."""
+        held = self.index.years
+        if len(held) < 2:
+            return []
+        return sorted({int(y) for y in _YEAR.findall(text) if int(y) in held})
 
     def _was_country_question(self, text: str) -> bool:
         cues = read_cues(text)

@@ -143,6 +143,10 @@ _PERSON = re.compile(
     r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
 _WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
 _NOT_ON = re.compile(r"\bnot (on|in|placed on|ranked)\b|\bisn'?t on\b|\baren'?t on\b", re.I)
+_OVER_TIME = re.compile(r"\b(chang\w*|over (the )?(years|time)|history|historic\w*|trend\w*|each year|every year|"
+                        r"year (by|to|after) year|across (the )?(editions|years|reports)|evolv\w*|trajectory|"
+                        r"previous (year|edition|report)s?|last year|in the past|before|compared (with|to) (last|the "
+                        r"previous))\b", re.I)
 _ELLIPSIS = re.compile(r"^\W*(and|what about|how about|and what about|same (for|question)|also|what of)\b", re.I)
 
 
@@ -172,6 +176,7 @@ class Cues:
     exact: bool = False  # "exactly how many": a vague quantity ("thousands") does not answer
     why: bool = False
     ellipsis: bool = False  # "And convictions?", "What about Aruba?"
+    over_time: bool = False  # "How has its tier changed?": every edition held
 
     @property
     def any(self) -> bool:
@@ -218,6 +223,7 @@ def read_cues(text: str) -> Cues:
         person=bool(_PERSON.search(text)),
         why=bool(_WHY.search(text)),
         ellipsis=bool(_ELLIPSIS.search(text)),
+        over_time=bool(_OVER_TIME.search(text)),
     )
 
 
@@ -230,6 +236,7 @@ class Scope:
     inherited: bool  # the subjects come from an earlier turn
     placement_only: bool  # the question's topic words are all about placement (tier, moved, years)
     missing_only: bool = False  # it names only countries the corpus lacks
+    editions: int = 0  # report editions (years) it names, of those the index holds
 
 
 def decide(cues: Cues, scope: Scope) -> Intent:
@@ -240,6 +247,8 @@ def decide(cues: Cues, scope: Scope) -> Intent:
         return Intent.OUT_OF_SCOPE
     if scope.named >= 2 and (cues.compare or cues.either) and not (cues.among and cues.tier):
         return Intent.COMPARISON
+    if scope.subjects >= 1 and scope.editions >= 2 and (cues.compare or cues.either):
+        return Intent.COMPARISON  # one country, edition against edition
     placement = cues.tier or cues.move is not None
     if placement and scope.placement_only and (cues.across or (cues.among and scope.named >= 2)
                                                 or (scope.subjects == 0 and cues.tier_named)):

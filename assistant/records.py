@@ -13,7 +13,7 @@ class Citation:
 
     n: int
     document: str
-    country: str
+    country: str | None  # None for report text outside the narratives (introduction, methodology, ...)
     tier: str | None
     section: str
     quote: str
@@ -22,6 +22,19 @@ class Citation:
     score: float
     year: int | None = None
     page: int | None = None
+
+    @property
+    def label(self) -> str:
+        """Where the excerpt is, for a reader: "Lithuania 2023 · Tier 1 · Summary · p. 4" (report text outside
+        the narratives: "Report 2023 · Methodology · p. 2")."""
+        head = f"{self.country or 'Report'} {self.year}" if self.year else (self.country or "Report")
+        parts = [head]
+        if self.country is not None:
+            parts.append(self.tier or "no tier")
+        parts.append(self.section)
+        if self.page:
+            parts.append(f"p. {self.page}")
+        return " · ".join(parts)
 
     def to_dict(self) -> dict:
         return {

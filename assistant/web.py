@@ -212,8 +212,8 @@ def answer_html(text: str) -> str:
 
 
 def source_label(citation: Citation) -> str:
-    """The plain-text label of a source: "Country · Tier · Section"."""
-    return f"{citation.country} · {citation.tier or 'no tier'} · {citation.section}"
+    """The plain-text label of a source: "Country Year · Tier · Section · p. N" (see ``Citation.label``)."""
+    return citation.label
 
 
 def excerpt_html(text: str, start: int, end: int, context: int = EXCERPT_CONTEXT_CHARS) -> str:
@@ -370,9 +370,7 @@ def export_markdown(turns: list[Turn], title: str = "TIP Assistant conversation"
         if turn.reply.citations:
             lines += ["Sources:", ""]
             for c in turn.reply.citations:
-                where = f", {c.year} report" if c.year else ""
-                where += f", page {c.page}" if c.page else ""
-                lines.append(f"[{c.n}] {source_label(c)} (characters {c.start}–{c.end}{where})")
+                lines.append(f"[{c.n}] {source_label(c)} (characters {c.start}–{c.end})")
                 lines.append("")
                 lines += [f"> {line}" if line else ">" for line in c.quote.split("\n")]
                 lines.append("")
@@ -427,7 +425,8 @@ class ChatService:
         if not country or country.strip().lower() in {ALL_COUNTRIES.lower(), "all countries", "any"}:
             return None
         by_name = {c.lower(): c for c in self.bot.countries}
-        name = by_name.get(country.strip().lower())
+        # The dropdown shows "Kuwait (2022, 2023)"; its value, and the API's, is the country's name.
+        name = by_name.get(country.strip().lower()) or by_name.get(re.sub(r"\s*\([\d, ]+\)$", "", country).lower())
         if name is None:
             raise UnknownCountryError(f"unknown country {country!r}; this index holds {', '.join(self.bot.countries)}")
         return [name]
@@ -563,9 +562,15 @@ class ChatService:
         manifest = self.bot.index.stored.manifest
         countries = self.bot.countries
         listing = ", ".join(countries) if len(countries) <= 12 else f"{', '.join(countries[:12])}, …"
+        per_year: dict[int, int] = {}
+        for years in self.bot.index.editions().values():
+            for year in years:
+                per_year[year] = per_year.get(year, 0) + 1
+        editions = "; ".join(f"{y}: {n} countr{'y' if n == 1 else 'ies'}" for y, n in sorted(per_year.items()))
         rows = [
             ("Index", f"<code>{html.escape(str(self.bot.index.stored.index_dir))}</code>"),
             ("Countries", f"{len(countries)}: {html.escape(listing)}"),
+            ("Editions", html.escape(editions or "year not stated")),
             ("Chunks", html.escape(str(manifest.get("chunks", len(self.bot.index.chunks))))),
             ("Model", html.escape(f"{manifest.get('model', '?')} ({manifest.get('dimension', '?')} dimensions)")),
             ("Built", html.escape(f"{manifest.get('created', '?')} by tip-assistant "
@@ -579,10 +584,16 @@ class ChatService:
                 "and feedback never leave it.</p></div>")
 
 
+def country_choices(bot: Assistant) -> list[tuple[str, str]]:
+    """The country filter's choices as (label, value): the label names the editions held ("Kuwait (2022,
+    2023)"), the value is the country."""
+    editions = bot.index.editions()
+    return [(f"{c} ({', '.join(map(str, editions[c]))})" if editions.get(c) else c, c) for c in bot.countries]
+
+
 def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
     """The chat page for ``bot``. Launch it with ``launch()`` (which adds the theme and CSS)."""
     service = ChatService(bot, settings)
-    countries = bot.countries
     suggested = example_questions(bot)
     with gr.Blocks(title="TIP Assistant", analytics_enabled=False) as app:
         app.service = service  # type: ignore[attr-defined]  # for tests and embedding
@@ -624,7 +635,7 @@ def build_app(bot: Assistant, settings: Settings) -> gr.Blocks:
                                     for text in suggested]
             with gr.Column(scale=1, min_width=240):
                 country = gr.Dropdown(
-                    choices=[ALL_COUNTRIES, *countries],
+                    choices=[ALL_COUNTRIES, *country_choices(bot)],
                     value=ALL_COUNTRIES,
                     label="Country",
                     info="Restrict answers to one country",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Names the report (and users) commonly use, mapped to the report's country name where they differ.
 _ALIASES = {
@@ -12,8 +14,7 @@ _ALIASES = {
     "democratic people's republic of korea": "North Korea",
     "south korea": "Korea, South",
     "republic of korea": "Korea, South",
-    "ivory coast": "Cote d'Ivoire",
-    "côte d'ivoire": "Cote d'Ivoire",
+    "ivory coast": "Côte d'Ivoire",
     "swaziland": "Eswatini",
     "congo-brazzaville": "Republic of the Congo",
     "congo brazzaville": "Republic of the Congo",
@@ -69,7 +70,7 @@ _ALIASES.update(_CAPITALS)
 WORLD = """Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Aruba|Australia|
 Austria|Azerbaijan|Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|
 Bosnia and Herzegovina|Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burma|Burundi|Cabo Verde|Cambodia|
-Cameroon|Canada|Central African Republic|Chad|Chile|China|Colombia|Comoros|Costa Rica|Cote d'Ivoire|
+Cameroon|Canada|Central African Republic|Chad|Chile|China|Colombia|Comoros|Costa Rica|Côte d'Ivoire|
 Croatia|Cuba|Curacao|Cyprus|Czech Republic|Democratic Republic of the Congo|Denmark|Djibouti|Dominica|
 Dominican Republic|Ecuador|Egypt|El Salvador|Equatorial Guinea|Eritrea|Estonia|Eswatini|Ethiopia|Fiji|
 Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|Grenada|Guatemala|Guinea|Guinea-Bissau|Guyana|
@@ -164,8 +165,66 @@ def _demonym_table() -> dict[str, list[str]]:
     return table
 
 
+def fold(text: str) -> str:
+    """``text`` without diacritics ("Côte" -> "Cote"), for matching names however they are accented."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def _key(name: str) -> str:
-    return " ".join(re.sub(r"[^\w' ,.-]", " ", name.lower().replace("’", "'")).split())
+    return " ".join(re.sub(r"[^\w' ,.-]", " ", fold(name).lower().replace("’", "'")).split())
+
+
+SMALL_WORDS = frozenset({"and", "of", "the", "de", "da", "du", "la", "le", "del", "for", "on", "in", "et"})
+
+
+def country_title(name: str) -> str:
+    """'DOMINICAN REPUBLIC' -> 'Dominican Republic'; 'GUINEA-BISSAU' -> 'Guinea-Bissau'; "CÔTE D'IVOIRE" ->
+    "Côte d'Ivoire"; 'CONGO, DEMOCRATIC REPUBLIC OF THE' -> 'Congo, Democratic Republic of the'."""
+    words = []
+    for i, word in enumerate(name.lower().split()):
+        if i and word in SMALL_WORDS:
+            words.append(word)
+            continue
+        parts = []
+        for part in word.split("-"):
+            elided = re.match(r"^([dl])['’](\w.*)$", part)
+            if elided and i:
+                parts.append(f"{elided.group(1)}'{elided.group(2)[:1].upper()}{elided.group(2)[1:]}")
+            else:
+                parts.append(part[:1].upper() + part[1:])
+        words.append("-".join(parts))
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _canonical_names() -> dict[str, str]:
+    names = {_key(country): country for country in WORLD_COUNTRIES}
+    names.update({_key(alias): country for alias, country in _ALIASES.items()})
+    return names
+
+
+def canonical_country(name: str) -> str:
+    """The name a narrative heading gives, as the gazetteer spells it when it knows the country.
+
+    "KOREA, NORTH" and "North Korea", "Congo, Democratic Republic of the" and "Democratic Republic of the
+    Congo", "The Gambia" and "Gambia" each become one name, so that editions that word a heading
+    differently still file under one country. Unknown names come back title-cased (upper-case headings)
+    or as written.
+    """
+    display = " ".join(name.split())
+    display = country_title(display) if display == display.upper() else display
+    names = _canonical_names()
+    candidates = [display]
+    if "," in display:
+        head, tail = (p.strip() for p in display.split(",", 1))
+        candidates.append(f"{tail} {head}")
+    for candidate in candidates:
+        key = _key(candidate)
+        for variant in (key, key.removeprefix("the ")):
+            if variant in names:
+                return names[variant]
+    return display
 
 
 class CountryMatcher:
@@ -206,7 +265,7 @@ class CountryMatcher:
         """(country, named outright) for each country mentioned; False for demonyms ("Vietnamese workers")."""
         found: list[str] = []
         by_name: dict[str, bool] = {}
-        normalized = text.replace("’", "'")
+        normalized = fold(text.replace("’", "'"))
         adjectives = []
         for match in self._demonym_regex.finditer(normalized):
             if match.group(1) in _COMMON_WORDS:  # "polish the report" is not about Poland

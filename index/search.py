@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import threading
 from collections import OrderedDict
+from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
@@ -87,11 +88,18 @@ class TipIndex:
         self.stored = stored
         self.settings = settings
         self._embedder = embedder
-        self.countries = CountryMatcher(doc.country for doc in stored.documents.values())
-        self._rows_by_country: dict[str, np.ndarray] = {}
+        self.countries = CountryMatcher(doc.country for doc in stored.documents.values() if doc.country)
+        by_country: dict[str, list[int]] = {}
+        by_year: dict[int | None, list[int]] = {}
+        by_document: dict[str, list[int]] = {}
         for row, chunk in enumerate(stored.chunks):
-            self._rows_by_country.setdefault(chunk.country, []).append(row)  # type: ignore[arg-type]
-        self._rows_by_country = {c: np.array(r, dtype=np.int64) for c, r in self._rows_by_country.items()}
+            if chunk.country is not None:  # report text outside the narratives belongs to no country
+                by_country.setdefault(chunk.country, []).append(row)
+            by_year.setdefault(chunk.year, []).append(row)
+            by_document.setdefault(chunk.document, []).append(row)
+        self._rows_by_country = {c: np.array(r, dtype=np.int64) for c, r in by_country.items()}
+        self._rows_by_year = {y: np.array(r, dtype=np.int64) for y, r in by_year.items()}
+        self._rows_by_document = {d: np.array(r, dtype=np.int64) for d, r in by_document.items()}
         self._acronyms: dict[str, str] | None = None
         self._unit_spans: dict[str, list[tuple[int, int]]] = {}
         self._encoded: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -171,20 +179,79 @@ class TipIndex:
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
 
+    # Editions: one index may hold several years of the report, each country's narrative once per year.
+
+    @property
+    def years(self) -> list[int]:
+        """The report editions (years) the index holds, oldest first."""
+        return sorted({doc.year for doc in self.documents.values() if doc.year is not None})
+
+    def editions(self) -> dict[str, list[int]]:
+        """Each country's editions held: {"Kuwait": [2022, 2023], ...}, countries sorted, years ascending.
+
+        A country whose narratives carry no year maps to [].
+        """
+        held: dict[str, set[int]] = {}
+        for doc in self.documents.values():
+            if doc.country is not None:
+                years = held.setdefault(doc.country, set())
+                if doc.year is not None:
+                    years.add(doc.year)
+        return {country: sorted(held[country]) for country in sorted(held)}
+
+    def documents_for(self, country: str, years: list[int] | None = None) -> list[Document]:
+        """The narratives of one country (any spelling the index recognises), oldest edition first;
+        only those of ``years`` when given. UnknownCountryError when the index lacks the country."""
+        canonical = self._canonical(country)
+        wanted = set(years) if years else None
+        docs = [doc for doc in self.documents.values() if doc.country == canonical
+                and (wanted is None or doc.year in wanted)]
+        return sorted(docs, key=lambda d: (d.year is not None, d.year or 0, d.doc_id))
+
+    def document_for(self, country: str, year: int | None = None) -> Document | None:
+        """A country's narrative of the edition ``year``, or of its latest edition when ``year`` is None;
+        None when that edition is not held."""
+        docs = self.documents_for(country, [year] if year is not None else None)
+        return docs[-1] if docs else None
+
+    def latest_documents(self) -> list[str]:
+        """Ids of each country's latest narrative, and of the report text of the latest edition held."""
+        newest: dict[str | None, int] = {}
+        for doc in self.documents.values():  # a document without a year counts as the oldest
+            newest[doc.country] = max(newest.get(doc.country, -1), doc.year if doc.year is not None else -1)
+        return [doc.doc_id for doc in self.documents.values()
+                if (doc.year if doc.year is not None else -1) == newest[doc.country]]
+
+    def year_rows(self, years: list[int]) -> np.ndarray:
+        """Chunk rows of the given editions (empty when none is held)."""
+        rows = [self._rows_by_year[y] for y in years if y in self._rows_by_year]
+        return np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+
+    @cached_property
+    def _latest_rows(self) -> np.ndarray | None:
+        """Chunk rows of the latest editions; None when the index holds no older one (nothing to filter)."""
+        latest = self.latest_documents()
+        return None if len(latest) == len(self.documents) else self.document_rows(latest)
+
+    def document_rows(self, doc_ids: list[str]) -> np.ndarray:
+        rows = [self._rows_by_document[d] for d in doc_ids if d in self._rows_by_document]
+        return np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
+
+    def _canonical(self, name: str) -> str:
+        known = {c.lower(): c for c in self._rows_by_country}
+        canonical = known.get(name.strip().lower())
+        if canonical is None:
+            found = self.countries.split(name)[0]
+            canonical = found[0] if found else None
+        if canonical is None:
+            raise UnknownCountryError(
+                f"country {name!r} is not in this index; it holds: {', '.join(sorted(known.values()))}"
+            )
+        return canonical
+
     def country_rows(self, countries: list[str]) -> np.ndarray:
         """Chunk rows of the given countries (names matched case-insensitively)."""
-        known = {c.lower(): c for c in self._rows_by_country}
-        rows = []
-        for name in countries:
-            canonical = known.get(name.strip().lower())
-            if canonical is None:
-                found = self.countries.split(name)[0]
-                canonical = found[0] if found else None
-            if canonical is None:
-                raise UnknownCountryError(
-                    f"country {name!r} is not in this index; it holds: {', '.join(sorted(known.values()))}"
-                )
-            rows.append(self._rows_by_country[canonical])
+        rows = [self._rows_by_country[self._canonical(name)] for name in countries]
         return np.unique(np.concatenate(rows)) if rows else np.zeros(0, dtype=np.int64)
 
     def route(self, query: str) -> list[str]:
@@ -201,11 +268,15 @@ class TipIndex:
         retrieval: str | None = None,
         routing: bool | None = None,
         query_vector: np.ndarray | None = None,
+        years: list[int] | None = None,
+        latest: bool = False,
     ) -> list[Hit]:
         """Top-``k`` chunks for ``query``.
 
         ``countries`` restricts the search; without it, a query naming corpus countries searches
-        only those (when routing is on). ``retrieval`` is 'hybrid', 'bm25' or 'dense'.
+        only those (when routing is on). ``years`` restricts it to those report editions; ``latest`` to
+        each country's latest edition (and the latest edition's report text). ``retrieval`` is 'hybrid',
+        'bm25' or 'dense'.
         """
         k = k or self.settings.top_k
         retrieval = retrieval or self.settings.retrieval
@@ -214,6 +285,10 @@ class TipIndex:
             countries = self.route(query)
         query = self.expand_query(query)  # idempotent: callers may pass an expanded query
         rows = self.country_rows(countries) if countries else None
+        if years:
+            rows = self.year_rows(years) if rows is None else np.intersect1d(rows, self.year_rows(years))
+        if latest and self._latest_rows is not None:
+            rows = self._latest_rows if rows is None else np.intersect1d(rows, self._latest_rows)
         if retrieval in ("bm25", "dense"):
             ranked = self.retrievers[retrieval].rank(query, k, rows, query_vector)
             return [Hit(self.chunks[i], s, n, (retrieval,)) for n, (i, s) in enumerate(ranked, start=1)]

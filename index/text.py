@@ -15,7 +15,9 @@ _ABBREVIATIONS = {
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "dept", "govt", "approx",
     "vs", "art", "para", "inc", "ltd", "co", "corp", "jr", "sr", "gen", "col", "lt", "fig", "p", "pp",
 }
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+# A sentence ends at .!? before a space and a capital, or run together with the next, as list items printed
+# without a separator are ("…convict traffickers.Proactively identify…"): a word, the stop, a capitalised word.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|(?<=[A-Za-z0-9)])[.!?](?=[A-Z][a-z])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORD = re.compile(r"\S+")
 _BULLET = re.compile(r"[•▪●◦‣∙]\s*")

@@ -112,7 +112,7 @@ def test_cited_answer_follow_up_and_literal_markup(tab: Page) -> None:
     sync_api.expect(answer).to_contain_text("Tier 1")
     sync_api.expect(answer.locator(".tip-ref").first).to_have_text("[1]")
     summary = answer.locator("details.tip-source summary").first
-    sync_api.expect(summary).to_contain_text("[1] Lithuania · Tier 1 ·")
+    sync_api.expect(summary).to_contain_text("[1] Lithuania 2023 · Tier 1 ·")
     highlight = answer.locator("details.tip-source mark").first
     sync_api.expect(highlight).to_be_hidden()
     summary.click()
@@ -235,7 +235,7 @@ def test_markup_inside_a_document_is_shown_as_text(browser, evil_server: Server)
     try:
         answer = tab.ask("What did Ruritania's officials ignore in the timber sector?")
         summary = answer.locator("details.tip-source summary").first
-        sync_api.expect(summary).to_contain_text("Ruritania · Tier 3")
+        sync_api.expect(summary).to_contain_text("Ruritania 2023 · Tier 3")
         summary.click()
         excerpt = answer.locator("details.tip-source").first
         sync_api.expect(excerpt).to_contain_text("<img src=x onerror=alert('doc')>")

@@ -169,3 +169,119 @@ def test_report_layout_with_upper_case_headings_and_bullets() -> None:
     recommendations = [c.text for c in chunk_documents([doc]) if c.section == "Prioritized Recommendations"]
     assert recommendations == ["Increase proactive screening of migrant workers.",
                                "Fund the two new shelters adequately.", "Adopt a new national action plan."]
+
+
+BODY = ("The government made some efforts. It convicted 3 traffickers.\n\nTrafficking Profile\n\n"
+        "Traffickers exploit workers.")
+
+
+@pytest.mark.parametrize(("heading", "country", "tier"), [
+    ("LITHUANIA: TIER 1", "Lithuania", "Tier 1"),
+    ("Madagascar (Tier 2 Watch List)", "Madagascar", "Tier 2 Watch List"),
+    ("Haiti: Tier 2 Watch List", "Haiti", "Tier 2 Watch List"),
+    ("Cambodia (Tier 3)", "Cambodia", "Tier 3"),
+    ("Yemen: Special Case", "Yemen", "Special Case"),
+    ("LIBYA (SPECIAL CASE)", "Libya", "Special Case"),
+    ("Côte d'Ivoire (Tier 2)", "Côte d'Ivoire", "Tier 2"),
+    ("CÔTE D'IVOIRE: TIER 2", "Côte d'Ivoire", "Tier 2"),
+    ("Guinea-Bissau: Tier 3", "Guinea-Bissau", "Tier 3"),
+    ("TIMOR-LESTE: TIER 2", "Timor-Leste", "Tier 2"),
+    ("Congo, Democratic Republic of the: Tier 3", "Democratic Republic of the Congo", "Tier 3"),
+    ("KOREA, NORTH: TIER 3", "North Korea", "Tier 3"),
+    ("The Gambia (Tier 2)", "Gambia", "Tier 2"),
+    ("Saint Vincent and the Grenadines (Tier 1)", "Saint Vincent and the Grenadines", "Tier 1"),
+    ("RURITANIA (Tier 2 Watchlist)", "Ruritania", "Tier 2 Watch List"),
+])
+def test_every_heading_rendering_starts_a_narrative(heading: str, country: str, tier: str) -> None:
+    first = "" if country == "Lithuania" else f"LITHUANIA: TIER 1\n\n{BODY}\n\n"
+    raw = f"{first}{heading}\n\n{BODY}\n"
+    docs = parse_text(raw, "report.txt", stem="2023-tip-report")
+    assert (docs[-1].country, docs[-1].tier, docs[-1].year) == (country, tier, 2023)
+    assert docs[-1].text.startswith(heading) and docs[-1].source_line == heading
+    assert [s.title for s in docs[-1].sections] == ["Summary", "Trafficking Profile"]
+
+
+@pytest.mark.parametrize(("first", "second", "country"), [
+    ("SAINT VINCENT AND THE", "GRENADINES: TIER 1", "Saint Vincent and the Grenadines"),
+    ("CONGO, DEMOCRATIC REPUBLIC OF THE:", "TIER 2 WATCH LIST", "Democratic Republic of the Congo"),
+    ("Bosnia and Herzegovina", "(Tier 2)", "Bosnia and Herzegovina"),
+])
+def test_a_heading_split_over_two_lines(first: str, second: str, country: str) -> None:
+    docs = parse_text(f"LITHUANIA: TIER 1\n\n{BODY}\n\n{first}\n{second}\n\n{BODY}\n", "r.txt", stem="r-2023")
+    assert [d.country for d in docs] == ["Lithuania", country]
+    assert docs[1].source_line == f"{first} {second}"
+
+
+def test_mentions_and_lists_inside_text_start_no_narrative() -> None:
+    raw = (f"LITHUANIA: TIER 1\n\n{BODY} Officials from\nKuwait (Tier 2 Watch List) visited, as did\n"
+           "the delegation of Haiti (Tier 2 Watch List).\n\nPrevention\nHAITI: the plan was adopted.\n")
+    docs = parse_text(raw, "r.txt")
+    assert [d.country for d in docs] == ["Lithuania"]
+    assert "Kuwait (Tier 2 Watch List) visited" in docs[0].text
+
+
+def test_report_text_before_the_narratives_is_a_document_without_a_country() -> None:
+    intro = ("INTRODUCTION\n\nThis report covers the efforts of governments to combat trafficking in persons. "
+             "It describes each government's efforts to meet the minimum standards and places each country on "
+             "a tier. The tier placements below list the countries by tier; each narrative follows.\n\n"
+             "TIER PLACEMENTS\n\nLithuania\nKuwait\n\n")
+    docs = parse_text(intro + f"LITHUANIA: TIER 1\n\n{BODY}\n\nKuwait (Tier 3)\n\n{BODY}\n", "r.txt", stem="tip-2021")
+    assert [(d.kind, d.country, d.year) for d in docs] == [
+        ("front_matter", None, 2021), ("narrative", "Lithuania", 2021), ("narrative", "Kuwait", 2021)]
+    assert docs[0].title == "Introduction" and "efforts of governments" in docs[0].text
+    assert [d.doc_id for d in docs] == ["tip-2021-front-matter", "lithuania-2021", "kuwait-2021"]
+    single = parse_text("Short preamble here.\n\n" + f"LITHUANIA: TIER 1\n\n{BODY}\n", "one.txt")
+    assert [d.kind for d in single] == ["narrative"]  # a lone narrative's preamble is not report text
+
+
+def test_edition_year_from_header_title_running_head_or_file_name() -> None:
+    from index.parse import edition_year
+
+    assert edition_year("TRAFFICKING IN PERSONS REPORT | JUNE 2022 3") == 2022
+    assert edition_year("2021 Trafficking in Persons Report: Lithuania") == 2021
+    assert edition_year("Trafficking in Persons Report 2020") == 2020
+    assert edition_year("Extracted in part from the U.S. State Dept 2019 TIP Report") == 2019
+    assert edition_year("In 2021 the government convicted 3 traffickers.") is None
+    assert parse_text(f"LITHUANIA: TIER 1\n\n{BODY}", "x.txt", stem="tip-report-2018")[0].year == 2018
+    assert parse_text(f"LITHUANIA: TIER 1\n\n{BODY}", "x.txt", stem="report")[0].year is None
+
+
+WEB_PAGE = """<!doctype html><html><head><title>Lithuania - United States Department of State</title>
+<script>var tracking = 1;</script></head><body>
+<nav><ul><li>Home</li><li>Reports</li><li>Countries &amp; Areas</li></ul></nav>
+<header><h1>2023 Trafficking in Persons Report: Lithuania</h1></header>
+<main><article>
+<p><strong>LITHUANIA: Tier 1</strong></p>
+<p>The Government of Lithuania fully meets the minimum standards for the elimination of trafficking. The
+government continued to demonstrate serious and sustained efforts; therefore Lithuania remained on Tier 1.</p>
+<h3>PRIORITIZED RECOMMENDATIONS:</h3>
+<ul><li>Increase efforts to prosecute traffickers.</li><li>Develop, adopt, and implement a new NAP.</li></ul>
+<h3>PROSECUTION</h3><p>The government increased law enforcement efforts.</p>
+</article></main>
+<aside>Related: Latvia, Estonia</aside>
+<footer>U.S. Department of State | Privacy Policy | Accessibility</footer></body></html>"""
+
+
+def test_a_per_country_web_page(tmp_path: Path) -> None:
+    doc = parse_bytes(WEB_PAGE.encode(), Path("lithuania.html"))[-1]
+    assert (doc.country, doc.tier, doc.year, doc.doc_id) == ("Lithuania", "Tier 1", 2023, "lithuania-2023")
+    for chrome in ("Home", "Privacy Policy", "Related", "tracking"):
+        assert chrome not in doc.text
+    assert [s.title for s in doc.sections] == ["Summary", "Prioritized Recommendations", "Prosecution"]
+    recommendations = [c.text for c in chunk_documents([doc]) if c.section == "Prioritized Recommendations"]
+    assert recommendations == ["Increase efforts to prosecute traffickers.", "Develop, adopt, and implement a new NAP."]
+
+
+def test_a_web_page_titled_with_its_country_and_edition_but_no_tier_heading(tmp_path: Path) -> None:
+    page = ("<html><head><title>Kuwait</title></head><body><h1>2022 Trafficking in Persons Report: Kuwait</h1>"
+            "<p>The Government of Kuwait does not fully meet the minimum standards and is not making significant "
+            "efforts to do so; therefore Kuwait was downgraded to Tier 3.</p></body></html>")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "kuwait.html").write_text(page, encoding="utf-8")
+    (folder / "lithuania.html").write_text(WEB_PAGE, encoding="utf-8")
+    result = load_paths([folder])
+    assert not result.ignored and not result.skipped
+    by_id = {d.doc_id: d for d in result.documents}
+    assert (by_id["kuwait-2022"].country, by_id["kuwait-2022"].tier) == ("Kuwait", "Tier 3")
+    assert by_id["lithuania-2023"].tier == "Tier 1"

@@ -101,7 +101,7 @@ def test_cited_answer_renders_numbered_expandable_sources(bot: Assistant) -> Non
     assert out.count('<details class="tip-source">') == len(reply.citations) >= 1
     first = reply.citations[0]
     assert f'<span class="tip-source-n">[1]</span> {html.escape(web.source_label(first))}</summary>' in out
-    assert web.source_label(first) == f"{first.country} · {first.tier} · {first.section}"
+    assert web.source_label(first) == f"{first.country} {first.year} · {first.tier} · {first.section}"
     assert f"<mark>{html.escape(first.quote)}</mark>" in out
 
 

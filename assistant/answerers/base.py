@@ -48,6 +48,8 @@ class Turn:
     history: list[str] = field(default_factory=list)
     filtered: bool = False  # the subjects come from a UI filter
     by_adjective: bool = False  # the subjects come from an adjective ("Eritreans"): other narratives may tell
+    years: list[int] = field(default_factory=list)  # report editions the question names (held by the index)
+    missing_years: list[int] = field(default_factory=list)  # editions it names that the index does not hold
     timings: dict[str, float] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -103,8 +105,21 @@ class Tools:
     def citations(self) -> Citations:
         return Citations(self.index.documents)
 
-    def doc(self, country: str) -> Document:
+    def doc(self, country: str, year: int | None = None) -> Document:
+        """A country's narrative: of edition ``year`` when held, else its latest."""
+        if year is not None:
+            found = self.index.document_for(country, year)
+            if found is not None:
+                return found
         return self.by_country[country]
+
+    def docs(self, turn: Turn, country: str) -> list[Document]:
+        """The narratives a turn is about for one country: the editions it names, else the latest."""
+        if turn.years:
+            found = self.index.documents_for(country, turn.years)
+            if found:
+                return found
+        return [self.by_country[country]]
 
     # Retrieval and rating
 
@@ -120,7 +135,8 @@ class Tools:
         started = time.perf_counter()
         routed = countries if (self.settings.country_routing or turn.filtered) else None
         hits = self.index.search(turn.query, k=k or self.settings.top_k, countries=routed or None,
-                                 query_vector=self.query_vector(turn), routing=False)
+                                 query_vector=self.query_vector(turn), routing=False, years=turn.years or None,
+                                 latest=not turn.years)
         turn.hits = hits
         turn.retrieved = True
         turn.timings["retrieve_ms"] = turn.timings.get("retrieve_ms", 0.0) + _ms(started)
@@ -137,7 +153,8 @@ class Tools:
         counted = frozenset()
         if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.SHARE, Quantity.MONEY):
             head = _counted_head(turn.question)
-            if head is None and cues.quantity is Quantity.COUNT:
+            often = re.search(r"\bhow often\b", turn.question, re.I)  # a frequency counts times, not a noun
+            if head is None and cues.quantity is Quantity.COUNT and not often:
                 head = _quantity_noun(focus)
             counted = frozenset({head}) if head else frozenset()
         # The sentence must tie the question's countries together; a which-country answer is a narrative
@@ -194,7 +211,8 @@ class Tools:
         return cited(brief_text(unit.text, limit), n)
 
     def country_of(self, unit: Unit) -> str:
-        return self.index.documents[unit.document].country
+        """The country of a unit's narrative, or for report text outside the narratives its title."""
+        return self.index.documents[unit.document].label
 
     # Refusals
 
@@ -233,7 +251,8 @@ def placement_only(focus: list[str]) -> bool:
 _PLACEMENT_WORDS = frozenset(tokens(
     "downgraded upgraded dropped raised lowered demoted promoted moved down up fell consecutive years long many "
     "running row stuck since among list name all following these those between lowest highest worst best "
-    "rankings ranked how many number bumped knocked slip slipped slid climbed relegated get got this", True))
+    "rankings ranked how many number bumped knocked slip slipped slid climbed relegated get got this "
+    "changed change changes evolved history over time past previous editions edition trend", True))
 
 
 _COUNTED = re.compile(

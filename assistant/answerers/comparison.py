@@ -18,14 +18,21 @@ class ComparisonAnswerer:
         ask = tools.ask_of(turn, drop=_COMPARE_WORDS | _BROAD)
         topical = not placement_only(list(ask.focus))
         lines = []
-        for country in turn.subjects:
-            doc = tools.doc(country)
+        # Countries side by side (in the edition named, or the latest); one country's editions side by side.
+        if len(turn.subjects) == 1 and len(turn.years) >= 2:
+            targets = [(d.label, d) for d in tools.index.documents_for(turn.subjects[0], turn.years)]
+            targets = [(f"{label} {d.year}", d) for label, d in targets]
+        else:
+            year = turn.years[0] if turn.years else None
+            targets = [(c, tools.doc(c, year)) for c in turn.subjects]
+        for country, doc in targets:
             parts = []
             if doc.tier:
                 span = tier_unit_span(doc)
                 parts.append(f"{doc.tier} — “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span)}].")
             if topical:
-                best = tools.confident(tools.retrieved_candidates(turn, [country], ask=ask))[:1]
+                units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)]
+                best = tools.confident(tools.rate(turn, units, ask))[:1]
                 if best:
                     parts += [tools.claim(c, cites.unit(c.unit, c.probability), CLAIM_MAX_CHARS) for c in best]
                 else:

@@ -35,7 +35,7 @@ class OverviewAnswerer:
         cites = tools.citations()
         blocks = []
         for country in turn.subjects[:MAX_BRIEFED]:
-            doc = tools.doc(country)
+            doc = tools.doc(country, turn.years[0] if turn.years else None)
             lines = [self._placement(doc, cites)] if doc.tier else []
             if ask.focus:
                 units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)]

@@ -18,19 +18,27 @@ class TierAnswerer:
     """"What tier is X on?", "Is X on the Watch List?", "Why was X downgraded?"."""
 
     def answer(self, turn: Turn, tools: Tools) -> Reply:
+        held = tools.index.editions()
+        if any(len(held.get(c, [])) > 1 for c in turn.subjects) and (turn.cues.over_time or len(turn.years) > 1):
+            return self._history(turn, tools)
         cites = tools.citations()
         lines = []
         asked_years = {int(y) for y in _YEAR.findall(turn.question)}
         named = turn.cues.tier_named
         lead_parts = []
         for country in turn.subjects:
-            doc = tools.doc(country)
+            doc = tools.doc(country, turn.years[0] if turn.years else None)
             if not doc.tier:
                 lines.append(f"The report does not state a tier for {country}.")
                 continue
-            other_years = {y for y in asked_years if doc.year and y not in (doc.year, doc.year - 1)}
+            # The 2023 report covers 2022 too; any other year names an edition that is not loaded.
+            editions = held.get(country, [])
+            other_years = {y for y in asked_years if doc.year and y not in (doc.year, doc.year - 1)
+                           and y not in editions}
             if other_years:
-                lines.append(f"The loaded report is the {doc.year} edition; it does not give {country}'s tier "
+                loaded = (f"the {doc.year} edition" if len(editions) < 2 else
+                          "the " + join_names([str(y) for y in editions]) + " editions")
+                lines.append(f"The loaded report holds {loaded} for {country}; it does not give {country}'s tier "
                              f"for {', '.join(str(y) for y in sorted(other_years))}.")
                 continue
             span = tier_unit_span(doc)
@@ -54,6 +62,29 @@ class TierAnswerer:
                      lead="; ".join(lead_parts) or None)
 
     @staticmethod
+    def _history(turn: Turn, tools: Tools) -> Reply:
+        """"How has Kuwait's tier changed?": the placement in every edition held, oldest first, each cited."""
+        cites = tools.citations()
+        blocks = []
+        leads = []
+        for country in turn.subjects:
+            docs = [d for d in tools.index.documents_for(country, turn.years or None) if d.tier]
+            if not docs:
+                blocks.append(f"The report does not state a tier for {country}.")
+                continue
+            steps = [f"{d.tier} ({d.year})" for d in docs]
+            path = " → ".join(steps)
+            changed = len({d.tier for d in docs}) > 1
+            leads.append(f"{country}: {path}")
+            lines = [f"**{country}**: {path}{'' if changed else ' (unchanged)'}."]
+            for d in docs:
+                span = tier_unit_span(d)
+                lines.append(f"- {d.year}: “{tier_clause(d, span)}” [{cites.add(d.doc_id, *span)}].")
+            blocks.append("\n".join(lines))
+        return Reply(turn.question, "\n\n".join(blocks), cites.items, refused=not cites.items,
+                     lead="; ".join(leads) or None)
+
+    @staticmethod
     def _reason(turn: Turn, tools: Tools, doc: Document, tier_span: tuple[int, int]):
         """The summary sentence that best explains a placement, other than the one stating it."""
         units = [u for u in tools.evidence.summary_units(doc) if (u.start, u.end) != tier_span]
@@ -67,7 +98,8 @@ class ListingAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         cues = turn.cues
         pool = turn.subjects if len(turn.subjects) >= 2 else sorted(tools.by_country)
-        docs = [tools.doc(c) for c in pool if tools.doc(c).tier]
+        year = turn.years[0] if turn.years else None
+        docs = [d for d in (tools.doc(c, year) for c in pool) if d.tier and (year is None or d.year == year)]
         cites = tools.citations()
         described = []
         if cues.move in ("downgraded", "upgraded"):
