@@ -153,8 +153,10 @@ class Tools:
         counted = frozenset()
         if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.SHARE, Quantity.MONEY):
             head = _counted_head(turn.question)
-            often = re.search(r"\bhow often\b", turn.question, re.I)  # a frequency counts times, not a noun
-            if head is None and cues.quantity is Quantity.COUNT and not often:
+            # "What is its total population?" names its counted thing last; "how often" counts times, and
+            # "how many of them" counts what the conversation was about.
+            if head is None and cues.quantity is Quantity.COUNT and not re.search(r"\bhow (often|many|much)\b",
+                                                                                   turn.question, re.I):
                 head = _quantity_noun(focus)
             counted = frozenset({head}) if head else frozenset()
         # The sentence must tie the question's countries together; a which-country answer is a narrative
