@@ -287,7 +287,8 @@ class Evidence:
             units = [u for u in units if self._ties(u, ask)]
         if not units:
             return []
-        weights = {t: self.idf(t) for t in ask.focus}
+        # A topic word the corpus never uses can match no sentence: it says nothing about which one answers.
+        weights = {t: self.idf(t) for t in ask.focus if self._document_frequency.get(t, 0) > 0}
         rates = _Rater(ask, weights)
         sims = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units]) @ ask.query_vector
         rated = self._scored([rates(u, [(0, len(u.text))], sims[i : i + 1], float(sims[i]))
