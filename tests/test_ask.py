@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,27 @@ def test_unknown_country_filter_is_an_error(seed_bot: Assistant) -> None:
     with pytest.raises(UnknownCountryError, match="'Atlantis' is not in this index"):
         seed_bot.ask("What tier is it on?", countries=["Atlantis"])
     assert "Tier 1" in seed_bot.ask("What tier is it on?", countries=["lithuania"]).answer
+
+
+def test_answered_country_and_quantity_questions_lead_with_the_answer(corpus_bot: Assistant) -> None:
+    """Across the dev split: an answered which-country question leads with a country of the corpus, an answered
+    quantity question with its number (or "None"), and the lead is proven by a citation."""
+    from eval.run import load_gold
+
+    items = [i for i in load_gold(Path(__file__).parent.parent / "eval" / "gold" / "blind-dev.jsonl")
+             if i.kind in ("country", "quantity")]
+    assert len(items) > 50
+    numbers = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
+                         r"thousand|million|half|quarter|third|second|fourth|fifth|sixth|seventh|several|most|none)\b",
+                         re.I)
+    for item in items:
+        reply = corpus_bot.ask(item.question, history=item.history)
+        if reply.refused or reply.intent not in ("country", "quantity"):
+            continue
+        lead = re.match(r"\*\*(.+?)\*\*", reply.answer)
+        assert lead and reply.citations, (item.id, reply.answer)
+        if reply.intent == "country":
+            assert set(re.split(r"\*\*(?: and |, )\*\*", lead.group(1))) <= set(corpus_bot.countries), reply.answer
+        else:
+            assert numbers.search(lead.group(1)), (item.id, reply.answer)
+        assert_grounded(corpus_bot, reply)
