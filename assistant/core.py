@@ -35,6 +35,14 @@ INJECTION_REPLY = (
 # A follow-up with no intent and at most this many topic words of its own keeps the intent before it.
 FOLLOW_UP_TERMS = 2
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# Words about the report rather than in it: they only blur the query's meaning for retrieval.
+_SCAFFOLDING = re.compile(
+    r"\b(?:(?:according to|per|in|from|does|did|do|what does|what did)\s+)?(?:(?:the\s+)(?:20\d\d\s+)?|"
+    r"(?:20\d\d\s+)?(?=tip\b|trafficking in persons\b))(?:tip\s+|trafficking in persons\s+)?report(?:'s)?"
+    r"(?:\s+(?:say|says|said|find|found|mention|mentions|describe|describes))?(?:\s+(?:about|that|on))?\b|"
+    r"\bin the (?:reporting )?period(?: covered)?\b|\bi'?m writing a (?:piece|story|note|report) on\b|"
+    r"\bpls\b|\bplease\b",
+    re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|them|those|these|the same)\b", re.I)
 
@@ -211,7 +219,7 @@ class Assistant:
             # The answer is a narrative's country; the countries the question names are part of its topic.
             resolved.mentioned = list(dict.fromkeys([*resolved.mentioned, *resolved.subjects, *resolved.missing]))
             resolved.subjects, resolved.missing = [], []
-        query = context
+        query = _SCAFFOLDING.sub(" ", context).strip() or context
         if self.generative is not None and history and (topic_back or cues.ellipsis):
             # A local model rewrites an elliptical follow-up as a standalone retrieval query.
             query = self.generative.condense(parsed.text, history)
