@@ -57,13 +57,14 @@ class Assistant:
         narratives = [d for d in index.documents.values() if d.country is not None]  # report text has none
         for doc in sorted(narratives, key=lambda d: (d.country, -(d.year or 0))):
             self._by_country.setdefault(doc.country, doc)
-        self.evidence = Evidence(index, model or AnswerModel.load(settings.answer_model))
+        self.evidence = Evidence(index, model or AnswerModel.load(settings.answering.answer_model))
         self.tools = Tools(index, self.evidence, settings, self._by_country)
         self.generative = None
-        if settings.llm_url:
+        if settings.llm.llm_url:
             from assistant.llm import GenerativeAnswerer
 
-            self.generative = GenerativeAnswerer(index, settings.llm_url, settings.llm_model, settings.llm_timeout)
+            llm = settings.llm
+            self.generative = GenerativeAnswerer(index, llm.llm_url, llm.llm_model, llm.llm_timeout)
 
     @classmethod
     def load(
@@ -75,7 +76,7 @@ class Assistant:
     ) -> Assistant:
         """Load an index; with no ``index_dir``, the bundled report's index, built on first use."""
         settings = settings or Settings.load()
-        if index_dir is None and settings.index_dir is None:
+        if index_dir is None and settings.indexing.index_dir is None:
             index_dir = default_index_dir(settings)
             index = None
             try:
@@ -88,7 +89,7 @@ class Assistant:
                 build_index([bundled_corpus()], index_dir, settings, embedder=embedder, progress=progress)
                 index = TipIndex.load(index_dir, settings, embedder)
         else:
-            index = TipIndex.load(Path(index_dir or settings.index_dir).expanduser(), settings, embedder)
+            index = TipIndex.load(Path(index_dir or settings.indexing.index_dir).expanduser(), settings, embedder)
         return cls(index, settings)
 
     @property
@@ -143,7 +144,7 @@ class Assistant:
         """The passages retrieval finds for a question in its conversation (as ask() routes it)."""
         turn = self._understand(question, history, None)
         within = None if turn.intent is Intent.COUNTRY else turn.subjects or None
-        routed = within if self.settings.country_routing else None
+        routed = within if self.settings.search.country_routing else None
         return self.index.search(turn.query, k=k, countries=routed, routing=False)
 
     # Answering
@@ -186,8 +187,9 @@ class Assistant:
 
     def _understand(self, question: str, history: list[str] | None, countries: list[str] | None) -> Turn:
         started = time.perf_counter()
-        parsed = analyse(question, self.settings.max_question_chars, self.settings.overlong_questions == "refuse")
-        history = [h[: self.settings.max_question_chars * 4] for h in (history or [])
+        answering = self.settings.answering
+        parsed = analyse(question, answering.max_question_chars, answering.overlong_questions == "refuse")
+        history = [h[: answering.max_question_chars * 4] for h in (history or [])
                    if isinstance(h, str) and h.strip()][-20:]
         single = self.countries[0] if len(self._by_country) == 1 else None
         own = read_cues(parsed.text)

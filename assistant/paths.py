@@ -16,12 +16,12 @@ def bundled_corpus() -> Path:
 
 def default_index_dir(settings: Settings) -> Path:
     """The default index: the bundled report embedded with the configured model."""
-    if settings.index_dir is not None:
-        return Path(settings.index_dir).expanduser()
-    model = re.sub(r"[^A-Za-z0-9.]+", "-", settings.model).strip("-").lower()
-    chunking = f"{settings.chunker}{settings.chunk_size}-{settings.chunk_overlap}"
+    if settings.indexing.index_dir is not None:
+        return Path(settings.indexing.index_dir).expanduser()
+    model = re.sub(r"[^A-Za-z0-9.]+", "-", settings.indexing.model).strip("-").lower()
+    chunking = f"{settings.indexing.chunker}{settings.indexing.chunk_size}-{settings.indexing.chunk_overlap}"
     return data_home() / "indexes" / f"bundled-{model}-{chunking}"
 
 
 def feedback_file(settings: Settings) -> Path:
-    return Path(settings.feedback_path) if settings.feedback_path else data_home() / "feedback.jsonl"
+    return Path(settings.web.feedback_path) if settings.web.feedback_path else data_home() / "feedback.jsonl"

@@ -575,8 +575,8 @@ class ChatService:
             ("Model", html.escape(f"{manifest.get('model', '?')} ({manifest.get('dimension', '?')} dimensions)")),
             ("Built", html.escape(f"{manifest.get('created', '?')} by tip-assistant "
                                   f"{manifest.get('package_version', '?')}")),
-            ("Retrieval", html.escape(f"{self.settings.retrieval}, top {self.settings.top_k}, refusal threshold "
-                                      f"{self.bot.tools.threshold:.2f} (answer model)")),
+            ("Retrieval", html.escape(f"{self.settings.search.retrieval}, top {self.settings.search.top_k}, "
+                                      f"refusal threshold {self.bot.tools.threshold:.2f} (answer model)")),
             ("Feedback file", f"<code>{html.escape(str(self.feedback_path))}</code>"),
         ]
         items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
@@ -715,13 +715,13 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
 
 def serve(settings: Settings, allow_remote: bool = False) -> int:
     """Load the assistant, then serve the chat until interrupted. Returns the process exit code."""
-    host = settings.host or "127.0.0.1"
+    host = settings.web.host or "127.0.0.1"
     if not is_loopback(host) and not allow_remote:
         print(f"error: refusing to serve on {host}, which other machines can reach; pass --allow-remote to do "
               "that on purpose (and consider --auth), or use the default 127.0.0.1", file=sys.stderr)
         return EXIT_USAGE
     try:
-        auth = parse_auth(settings.auth)
+        auth = parse_auth(settings.web.auth)
     except TipAssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -735,13 +735,13 @@ def serve(settings: Settings, allow_remote: bool = False) -> int:
         return EXIT_ERROR
     app = build_app(bot, settings)
     if not is_loopback(host):
-        print(f"warning: serving on {host}: anyone who can reach this machine on port {settings.port} can use the "
+        print(f"warning: serving on {host}: anyone who can reach this machine on port {settings.web.port} can use the "
               f"assistant{'' if auth else ' (no login: consider --auth)'}; traffic is not encrypted.",
               file=sys.stderr, flush=True)
     try:
-        url = launch(app, host, settings.port, auth)
+        url = launch(app, host, settings.web.port, auth)
     except OSError as exc:
-        print(f"error: cannot serve on {host}:{settings.port}: {exc}", file=sys.stderr)
+        print(f"error: cannot serve on {host}:{settings.web.port}: {exc}", file=sys.stderr)
         return EXIT_ERROR
     print(f"TIP Assistant is running at {url} ({len(bot.countries)} countr{'y' if len(bot.countries) == 1 else 'ies'}"
           f"; feedback goes to {feedback_file(settings)}). Press Ctrl+C to stop.", flush=True)

@@ -348,7 +348,8 @@ def bench_corpus(
     row.update(corpus=corpus.name, target_chunks=corpus.target_chunks, notes=[], load_average=load_average())
     started = time.perf_counter()
     loaded = load_paths(corpus.paths)
-    chunks = chunk_documents(loaded.documents, settings.chunker, settings.chunk_size, settings.chunk_overlap)
+    chunks = chunk_documents(loaded.documents, settings.indexing.chunker, settings.indexing.chunk_size,
+                             settings.indexing.chunk_overlap)
     # The build embeds every distinct chunk and sentence text (the sentence store): the bare loop samples
     # the same texts, so the ratio compares like with like.
     documents = {d.doc_id: d for d in loaded.documents}
@@ -364,7 +365,7 @@ def bench_corpus(
         if abs(off) > 0.15:
             row["notes"].append(f"chunk count {len(chunks):,} is {off:+.0%} off the target {corpus.target_chunks:,}")
 
-    embedder = embedder or make_embedder(settings.model)
+    embedder = embedder or make_embedder(settings.indexing.model)
     embedder.encode(["warm up the model"], batch_size=1)  # load it before any timing
     # The bare loop runs in two halves, before and after the build, so that both see the machine's load
     # over the same stretch of time; the first half's rate gives the build-time estimate.
@@ -412,7 +413,8 @@ def bench_corpus(
         if run_first_answer:
             log(f"[{corpus.name}] first answer from a fresh process ...")
             # A question answered from retrieved passages, so the embedding model loads before the answer.
-            first = first_answer(index_dir, settings.model, f"How does {countries[0]} protect trafficking victims?")
+            first = first_answer(index_dir, settings.indexing.model,
+                                 f"How does {countries[0]} protect trafficking victims?")
             row.update(first_answer_s=first["seconds"], first_answer_phases_s=first["phases"],
                        peak_rss_mb=first["rss_mb"])
 
@@ -471,7 +473,7 @@ def _one_thread_asks(bot, questions: list[tuple[str, str]]) -> dict:
     pass; this pass shows how much of the ask latency that costs. Empty unless torch runs with >1 thread.
     """
     torch = sys.modules.get("torch")
-    if torch is None or torch.get_num_threads() < 2 or bot.settings.model.startswith("hashing"):
+    if torch is None or torch.get_num_threads() < 2 or bot.settings.indexing.model.startswith("hashing"):
         return {}
     from assistant.core import Assistant
 
@@ -496,9 +498,10 @@ def _cached_index(corpus: Corpus, settings: Settings, cache_root: Path, estimate
     from index.store import IndexStoreError, build_index, read_manifest, sentence_table, write_index
 
     assert corpus.generated is not None
-    model_slug = re.sub(r"[^A-Za-z0-9.]+", "-", settings.model).strip("-").lower()
-    base = f"index-{corpus.generated.folder.name}-{model_slug}-{settings.chunker}{settings.chunk_size}-" \
-           f"{settings.chunk_overlap}"
+    model_slug = re.sub(r"[^A-Za-z0-9.]+", "-", settings.indexing.model).strip("-").lower()
+    indexing = settings.indexing
+    base = f"index-{corpus.generated.folder.name}-{model_slug}-{indexing.chunker}{indexing.chunk_size}-" \
+           f"{indexing.chunk_overlap}"
     real, approx = cache_root / base, cache_root / f"{base}-approx"
 
     def usable(folder: Path) -> dict | None:
@@ -535,12 +538,12 @@ def _cached_index(corpus: Corpus, settings: Settings, cache_root: Path, estimate
             "(pass --full10x-build to embed every chunk) ...")
         started = time.perf_counter()
         vectors, distinct = _approx_vectors([(c.text, c.country) for c in chunks], embedder,
-                                            settings.embed_batch_size)
+                                            settings.indexing.embed_batch_size)
         documents = {d.doc_id: d for d in loaded.documents}
         sentences = sentence_table(loaded.documents)
         sentence_vectors, _ = _approx_vectors(
             [(documents[d].text[a:b], documents[d].country) for d, a, b in sentences], embedder,
-            settings.embed_batch_size)
+            settings.indexing.embed_batch_size)
         shutil.rmtree(approx, ignore_errors=True)
         write_index(approx, loaded, chunks, vectors, settings, embedder, sentences, sentence_vectors)
         meta = _write_meta(approx, {"vectors": "approx", "build_s": time.perf_counter() - started,
@@ -627,14 +630,14 @@ def run_bench(
     settings = settings or Settings.load(env={})
     cache_root = Path(cache_root) if cache_root else data_home() / "bench"
     started = time.perf_counter()
-    hashing = settings.model.startswith("hashing")
+    hashing = settings.indexing.model.startswith("hashing")
     results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "settings": settings.to_dict(),
                      "machine": machine_info(torch_threads=not hashing)}
     results["help_s"] = help_seconds(help_runs) if help_runs > 0 else None
     corpora = corpora_for(sizes, cache_root, log)
     from index.embed import make_embedder
 
-    embedder = make_embedder(settings.model)  # loaded once, shared by every size
+    embedder = make_embedder(settings.indexing.model)  # loaded once, shared by every size
     rows = []
     profile_text = None
     for n, corpus in enumerate(corpora):

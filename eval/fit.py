@@ -156,7 +156,7 @@ def fit(pairs: list[tuple[Path, list[Path]]], base: Settings, out: Path | None =
     from index.store import build_index
 
     started = time.perf_counter()
-    embedder = make_embedder(base.model)
+    embedder = make_embedder(base.indexing.model)
     runs = []
     sources = []
     with tempfile.TemporaryDirectory(prefix="tip-fit-") as tmp:

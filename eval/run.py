@@ -168,7 +168,8 @@ def config_settings(base: Settings, name: str) -> Settings:
 
 
 def _chunk_key(settings: Settings) -> tuple:
-    return (settings.model, settings.chunker, settings.chunk_size, settings.chunk_overlap)
+    indexing = settings.indexing
+    return (indexing.model, indexing.chunker, indexing.chunk_size, indexing.chunk_overlap)
 
 
 def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, config_names: list[str],
@@ -186,9 +187,9 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
         else:
             corpus = [bundled_corpus()]
     golds = {str(path): load_gold(path) for path in gold_files}
-    embedder = make_embedder(base.model)
+    embedder = make_embedder(base.indexing.model)
     results: dict[str, Any] = {"corpus": [str(p) for p in corpus], "configs": {}}
-    llm_url = base.llm_url
+    llm_url = base.llm.llm_url
     base = base.replace(llm_url=None)
     with tempfile.TemporaryDirectory(prefix="tip-eval-") as tmp:
         built: dict[tuple, Path] = {}
@@ -213,7 +214,7 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
                 per_gold = {}
                 for gold_path, items in golds.items():
                     per_gold[gold_path] = evaluate(bot, items, f"{label} · {Path(gold_path).name}", progress)
-                results["configs"][label] = {"settings": {**CONFIGS[name], "llm": bool(variant.llm_url)},
+                results["configs"][label] = {"settings": {**CONFIGS[name], "llm": bool(variant.llm.llm_url)},
                                              "gold": per_gold, "seconds": time.perf_counter() - started}
     return results
 

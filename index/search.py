@@ -113,7 +113,7 @@ class TipIndex:
     def load(cls, index_dir: Path, settings: Settings | None = None, embedder: Embedder | None = None,
              check_sources: bool = True) -> TipIndex:
         settings = settings or Settings.load()
-        model = embedder.name if embedder is not None else settings.model
+        model = embedder.name if embedder is not None else settings.indexing.model
         return cls(load_stored(index_dir, model=model, check_sources=check_sources), settings, embedder)
 
     @property
@@ -278,9 +278,9 @@ class TipIndex:
         each country's latest edition (and the latest edition's report text). ``retrieval`` is 'hybrid',
         'bm25' or 'dense'.
         """
-        k = k or self.settings.top_k
-        retrieval = retrieval or self.settings.retrieval
-        routing = self.settings.country_routing if routing is None else routing
+        k = k or self.settings.search.top_k
+        retrieval = retrieval or self.settings.search.retrieval
+        routing = self.settings.search.country_routing if routing is None else routing
         if not countries and routing:
             countries = self.route(query)
         query = self.expand_query(query)  # idempotent: callers may pass an expanded query
@@ -301,7 +301,7 @@ class TipIndex:
         found_by: dict[int, list[str]] = {}
         for name in ("dense", "bm25"):
             for rank, (row, _score) in enumerate(self.retrievers[name].rank(query, depth, rows, query_vector), 1):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.rrf_k + rank)
+                fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.search.rrf_k + rank)
                 found_by.setdefault(row, []).append(name)
         order = sorted(fused, key=lambda r: (-fused[r], r))[:k]
         return [Hit(self.chunks[r], fused[r], n, tuple(found_by[r])) for n, r in enumerate(order, start=1)]

@@ -77,7 +77,8 @@ def _text_hash(doc: Document) -> str:
 
 
 def _settings_key(settings: Settings) -> dict:
-    return {"chunker": settings.chunker, "chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap}
+    indexing = settings.indexing
+    return {"chunker": indexing.chunker, "chunk_size": indexing.chunk_size, "chunk_overlap": indexing.chunk_overlap}
 
 
 def build_index(
@@ -94,14 +95,15 @@ def build_index(
     directory keep their embeddings; only new or changed documents are embedded.
     """
     started = time.perf_counter()
-    loaded = loaded or load_paths([Path(p) for p in paths], max_file_bytes=settings.max_file_mb * 1024 * 1024)
+    loaded = loaded or load_paths([Path(p) for p in paths], max_file_bytes=settings.indexing.max_file_mb * 1024 * 1024)
     if not loaded.documents:
         raise EmptyCorpusError(
             "no report text found in " + ", ".join(str(p) for p in paths)
             + (f" ({len(loaded.skipped)} file(s) skipped)" if loaded.skipped else "")
         )
-    embedder = embedder or make_embedder(settings.model)
-    chunks = chunk_documents(loaded.documents, settings.chunker, settings.chunk_size, settings.chunk_overlap)
+    embedder = embedder or make_embedder(settings.indexing.model)
+    chunks = chunk_documents(loaded.documents, settings.indexing.chunker, settings.indexing.chunk_size,
+                             settings.indexing.chunk_overlap)
     sentences = sentence_table(loaded.documents)
     previous = _reusable_vectors(index_dir, settings, embedder.name)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
@@ -171,10 +173,10 @@ def _encode_in_batches(
     # Sorting by length keeps padding low inside each batch; results go back in input order.
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    step = max(settings.embed_batch_size * 4, 256)
+    step = max(settings.indexing.embed_batch_size * 4, 256)
     for begin in range(0, len(order), step):
         part = order[begin : begin + step]
-        out[part] = embedder.encode([texts[i] for i in part], batch_size=settings.embed_batch_size)
+        out[part] = embedder.encode([texts[i] for i in part], batch_size=settings.indexing.embed_batch_size)
         if progress:
             progress(min(begin + step, len(order)), len(order))
     return out
@@ -221,7 +223,7 @@ def write_index(
     counts: dict[str, int] = {}
     for chunk in chunks:
         counts[chunk.document] = counts.get(chunk.document, 0) + 1
-    exact = len(chunks) <= settings.ann_threshold
+    exact = len(chunks) <= settings.indexing.ann_threshold
     faiss_index = _faiss_index(vectors, exact)
     faiss.write_index(faiss_index, str(folder / "vectors.faiss"))
     with open(folder / "chunks.jsonl", "w", encoding="utf-8") as out:

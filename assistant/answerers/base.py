@@ -99,7 +99,7 @@ class Tools:
 
     @property
     def threshold(self) -> float:
-        return self.settings.refusal_threshold if self.settings.refusal_threshold is not None \
+        return self.settings.answering.refusal_threshold if self.settings.answering.refusal_threshold is not None \
             else self.evidence.model.threshold
 
     def citations(self) -> Citations:
@@ -133,8 +133,8 @@ class Tools:
 
     def retrieve(self, turn: Turn, countries: list[str] | None, k: int | None = None) -> list[Hit]:
         started = time.perf_counter()
-        routed = countries if (self.settings.country_routing or turn.filtered) else None
-        hits = self.index.search(turn.query, k=k or self.settings.top_k, countries=routed or None,
+        routed = countries if (self.settings.search.country_routing or turn.filtered) else None
+        hits = self.index.search(turn.query, k=k or self.settings.search.top_k, countries=routed or None,
                                  query_vector=self.query_vector(turn), routing=False, years=turn.years or None,
                                  latest=not turn.years)
         turn.hits = hits

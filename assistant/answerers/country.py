@@ -22,7 +22,7 @@ SUBJECT_WORDS = 4
 class CountryAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         within = turn.subjects if turn.filtered else None
-        rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.top_k),
+        rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.search.top_k),
                                            ask=tools.ask_of(turn, Intent.COUNTRY))
         best_by_country: dict[str, Candidate] = {}
         for candidate in tools.confident(rated):

@@ -48,7 +48,7 @@ class FactAnswerer:
                 return _not_mentioned(turn, tools)
             return tools.does_not_say(turn, what, closest)
         chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
-                        limit=tools.settings.max_citations)
+                        limit=tools.settings.answering.max_citations)
         return compose(turn, tools, chosen)
 
 

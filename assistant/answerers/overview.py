@@ -81,7 +81,7 @@ class AspectAnswerer:
         units = [u for doc in docs for u in tools.evidence.summary_units(doc, aspect)]
         if not units:
             return FactAnswerer().answer(turn, tools)
-        limit = 2 * tools.settings.max_citations
+        limit = 2 * tools.settings.answering.max_citations
         if len(units) > limit:
             rated = tools.rate(turn, units)[:limit]
             units = sorted((c.unit for c in rated), key=lambda u: (u.document, u.start))

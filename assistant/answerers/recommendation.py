@@ -38,7 +38,7 @@ class RecommendationAnswerer:
             if not rated:
                 return tools.does_not_say(turn, "that its recommendations cover this")
             best = rated[0].probability
-            chosen = [c.unit for c in rated if c.probability >= best - 0.1][: tools.settings.max_citations]
+            chosen = [c.unit for c in rated if c.probability >= best - 0.1][: tools.settings.answering.max_citations]
         several = len(docs) > 1 or not turn.subjects
         claims = [(f"**{tools.country_of(u)}**: " if several else "") + cited(u.text, cites.unit(u)) for u in chosen]
         text = claims[0] if len(claims) == 1 else "\n".join(f"- {c}" for c in claims)
