@@ -153,6 +153,7 @@ _COMMON_WORDS = frozenset({"polish"})
 _ACRONYMS = frozenset({"usa", "uk", "uae", "drc", "dprk", "png", "dr", "us", "car", "roc", "u.s."})
 _GOVERNANCE = re.compile(
     r"\s+(government|authorities|officials|police|courts?|laws?|legislation|efforts|ministr(y|ies)|prosecutors?|"
+    r"prosecutions|investigations|policies|policy|programs?|shelters|budget|funding|"
     r"judiciary|law enforcement|regime|state|parliament|lawmakers|institutions|agencies|response|record|"
     r"anti-trafficking)\b", re.I)
 

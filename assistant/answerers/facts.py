@@ -10,11 +10,11 @@ from assistant.records import Reply
 from index.chunk import is_list_section
 from index.text import tokens
 
-# Other sentences join the best one when their probability is this close to it.
-LIST_MARGIN = 0.15
+# Other sentences join the best one when their probability is at least this share of its probability.
+LIST_SHARE = 0.6
+SINGLE_SHARE = 0.85
 # A yes or no needs the answering sentence to hold at least this share of the question's topic words.
 VERDICT_COVERAGE = 0.5
-SINGLE_MARGIN = 0.05
 _PLURAL_ASK = re.compile(r"^\W*(who|which|what)\b[^?]{0,30}?\b\w+(s|ies)\b|\bwho (are|were)\b|\bwhat (are|were)\b|"
                          r"\bin what ways\b|\blist\b", re.I)
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|lack(s|ed|ing)?|fail(s|ed)? to|absence of|"
@@ -74,9 +74,9 @@ class YesNoAnswerer:
 
 def select(confident: list[Candidate], plural: bool, limit: int) -> list[Candidate]:
     best = confident[0].probability
-    margin = LIST_MARGIN if plural else SINGLE_MARGIN
+    share = LIST_SHARE if plural else SINGLE_SHARE
     cap = min(limit, 3) if plural else 2
-    return [c for c in confident if c.probability >= best - margin][:cap]
+    return [c for c in confident if c.probability >= best * share][:cap]
 
 
 def compose(turn: Turn, tools: Tools, chosen: list[Candidate], lead: str | None = None) -> Reply:

@@ -30,12 +30,15 @@ def _actions(question: str) -> frozenset[str]:
     return frozenset(tokens(question)) & _ACTIONS
 
 
-def _acts(candidate: Candidate, actions: frozenset[str]) -> bool:
+def _acts(candidate: Candidate, actions: frozenset[str], counted: frozenset[str]) -> bool:
     """Whether the clause holding the quantity does one of the question's actions (true when none is asked)."""
+    found = candidate.quantity
+    if quantities.is_zero(found.text):
+        # "did not report any data" is no zero count of victims identified: the phrase itself must say it.
+        return bool((actions | counted) & set(tokens(found.text)))
     if not actions:
         return True
     text = candidate.unit.text
-    found = candidate.quantity
     start = max(text.rfind(";", 0, found.start), text.rfind(",", 0, found.start - 40) if found.start > 40 else -1)
     end = text.find(";", found.end)
     clause = text[start + 1 : end if end >= 0 else len(text)]
@@ -51,7 +54,7 @@ class QuantityAnswerer:
         actions = _actions(turn.question)
         answering = [c for c in rated if c.quantity is not None
                      and (not ask.counted or c.features[7] or c.semantic >= PARAPHRASE_SIMILARITY)
-                     and _acts(c, actions)]
+                     and _acts(c, actions, ask.counted)]
         confident = tools.confident(answering)
         if not confident:
             closest = next((c for c in rated if c.probability >= tools.threshold * 0.6), None)
