@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_llm_flags(evaluate)
     _add_settings_flags(evaluate)
 
+    config = commands.add_parser("settings", help="show every setting: its group, value and what it does")
+    config.add_argument("--markdown", action="store_true", help="a Markdown table of the defaults (the README's)")
+    config.add_argument("--json", action="store_true", help="the current values as JSON")
+
     bench = commands.add_parser("bench", help="benchmark build, search and ask at several corpus sizes")
     bench.add_argument("--sizes", default="seed,factbook,full", help="comma list of seed, factbook, full, full10x")
     bench.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the JSON results here")
@@ -184,7 +188,7 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.parse_args(["index", "--help"])
         return EXIT_USAGE
     handlers = {"search": cmd_search, "ask": cmd_ask, "chat": cmd_chat, "serve": cmd_serve, "eval": cmd_eval,
-                "bench": cmd_bench}
+                "bench": cmd_bench, "settings": cmd_settings}
     return handlers[command](args)
 
 
@@ -413,6 +417,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from eval.run import run_cli
 
     return run_cli(args, _settings(args))
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Every setting with its group, current value (defaults, then environment) and description."""
+    from index.settings import ENV_PREFIX, describe
+
+    current = _settings(args).to_dict()
+    if args.json:
+        print(json.dumps(current, indent=2))
+        return EXIT_OK
+    if args.markdown:
+        print("| Group | Setting (`TIP_ASSISTANT_…`) | Default | What it does |\n|---|---|---|---|")
+        for group, name, default, help_text in describe():
+            shown = "none" if default is None else f"`{default}`"
+            print(f"| {group} | `{name}` | {shown} | {help_text} |")
+        return EXIT_OK
+    for group, name, _, help_text in describe():
+        print(f"{group:10} {name:20} {current[name]!s:24} {help_text}  [{ENV_PREFIX}{name.upper()}]")
+    return EXIT_OK
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

@@ -45,3 +45,15 @@ def test_every_setting_is_unique_and_described() -> None:
     assert len(names) == len(set(names)) and {group for group, *_ in rows} == set(GROUPS)
     assert all(len(help_text) > 10 for *_, help_text in rows)
     assert set(Settings.load(env={}).to_dict()) == set(names)
+
+
+def test_settings_command_lists_every_setting(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("TIP_ASSISTANT_TOP_K", "11")
+    assert main(["settings"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(list(describe()))
+    assert any(line.split()[:3] == ["search", "top_k", "11"] for line in lines)
+    assert main(["settings", "--markdown"]) == 0
+    assert "| answering | `refusal_threshold` |" in capsys.readouterr().out
