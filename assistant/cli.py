@@ -31,6 +31,9 @@ def _add_settings_flags(parser: argparse.ArgumentParser, retrieval: bool = True)
     parser.add_argument("--index", dest="index_dir", metavar="DIR",
                         help="index directory (default: the bundled report's)")
     parser.add_argument("--model", help="sentence-transformers model name or path (default: all-MiniLM-L6-v2)")
+    parser.add_argument("--embed-backend", dest="embed_backend", choices=["onnx", "torch"],
+                        help="what runs the embedding model: onnx (ONNX Runtime, exported once) or torch "
+                             "(default: onnx)")
     if retrieval:
         parser.add_argument("--retrieval", choices=["hybrid", "bm25", "dense"], help="retriever (default: hybrid)")
         parser.add_argument("--top-k", type=int, dest="top_k", metavar="N", help="passages retrieved per question")
@@ -125,8 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace, **extra: Any):
     from index.settings import Settings
 
-    keys = ("index_dir", "model", "retrieval", "top_k", "chunker", "chunk_size", "chunk_overlap", "refusal_threshold",
-            "host", "port", "auth", "feedback_path", "llm_url", "llm_model")
+    keys = ("index_dir", "model", "embed_backend", "retrieval", "top_k", "chunker", "chunk_size", "chunk_overlap",
+            "refusal_threshold", "host", "port", "auth", "feedback_path", "llm_url", "llm_model")
     overrides = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
     overrides.update({k: v for k, v in extra.items() if v is not None})
     return Settings.load(overrides)
@@ -237,7 +240,10 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     countries = sorted({d["country"] for d in manifest["documents"]})
     print(f"index      {index_dir}")
     print(f"built      {manifest['created']} by tip-assistant {manifest['package_version']}")
-    print(f"model      {manifest['model']} ({manifest['dimension']} dims, FAISS {manifest['faiss']})")
+    from index.store import index_backends
+
+    print(f"model      {manifest['model']} ({manifest['dimension']} dims, FAISS {manifest['faiss']}; "
+          f"embedded by {', '.join(index_backends(manifest))})")
     print(f"chunking   {manifest['chunking']}")
     print(f"corpus     {len(manifest['documents'])} narratives, {manifest['chunks']} chunks, "
           f"fingerprint {manifest['corpus_fingerprint'][:12]}")

@@ -158,7 +158,7 @@ def config_settings(base: Settings, name: str) -> Settings:
 
 
 def _chunk_key(settings: Settings) -> tuple:
-    return (settings.model, settings.chunker, settings.chunk_size, settings.chunk_overlap)
+    return (settings.model, settings.embed_backend, settings.chunker, settings.chunk_size, settings.chunk_overlap)
 
 
 def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, config_names: list[str],
@@ -176,7 +176,7 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
         else:
             corpus = [bundled_corpus()]
     golds = {str(path): load_gold(path) for path in gold_files}
-    embedder = make_embedder(base.model)
+    embedder = make_embedder(base.model, base.embed_backend)
     results: dict[str, Any] = {"corpus": [str(p) for p in corpus], "configs": {}}
     llm_url = base.llm_url
     base = base.replace(llm_url=None)
@@ -188,8 +188,8 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
             if index_dir is not None and name == config_names[0] and not built:
                 manifest = read_manifest(index_dir)
                 chunking = manifest["chunking"]
-                built[(manifest["model"], chunking["chunker"], chunking["chunk_size"], chunking["chunk_overlap"])] = \
-                    Path(index_dir)
+                built[(manifest["model"], base.embed_backend, chunking["chunker"], chunking["chunk_size"],
+                       chunking["chunk_overlap"])] = Path(index_dir)
             if key not in built:
                 folder = Path(tmp) / f"index-{len(built)}"
                 build_index(corpus, folder, settings, embedder=embedder)

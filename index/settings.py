@@ -21,6 +21,7 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 Retrieval = Literal["hybrid", "bm25", "dense"]
 Chunker = Literal["sentence", "fixed"]
 Overlong = Literal["truncate", "refuse"]
+EmbedBackend = Literal["onnx", "torch"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class Settings:
     chunk_size: int = 120  # words per chunk (sentence chunker never cuts a sentence)
     chunk_overlap: int = 25  # words of trailing context repeated at the next chunk's head
     embed_batch_size: int = 64
+    # "onnx": the model exported once to ONNX (cached under data_home()/models) and run by ONNX Runtime;
+    # "torch": sentence-transformers on PyTorch. Same vectors (min cosine 0.99999); see index.embed.MIXABLE.
+    embed_backend: EmbedBackend = "onnx"
     max_file_mb: int = 100  # larger input files are skipped with a message
     ann_threshold: int = 200_000  # chunks above which an HNSW index replaces exact search
     # Retrieval
@@ -57,7 +61,8 @@ class Settings:
     feedback_path: Path | None = None
 
     def __post_init__(self) -> None:
-        for name, allowed in (("retrieval", Retrieval), ("chunker", Chunker), ("overlong_questions", Overlong)):
+        for name, allowed in (("retrieval", Retrieval), ("chunker", Chunker), ("overlong_questions", Overlong),
+                              ("embed_backend", EmbedBackend)):
             value = getattr(self, name)
             if value not in get_args(allowed):
                 raise SettingsError(f"{name}={value!r} is not one of {', '.join(get_args(allowed))}")
