@@ -187,16 +187,18 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _progress_bar(total_label: str, enabled: bool):
+    """A callback(done, total) drawing a bar of texts embedded, with texts/s and the time left."""
     if not enabled:
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="chunk", desc=total_label, file=sys.stderr, leave=False)
+    bar = tqdm(total=0, unit=" texts", desc=total_label, file=sys.stderr, leave=False, smoothing=0.1,
+               dynamic_ncols=True)
 
     def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+        if bar.total != total:
+            bar.reset(total=total)  # the clock starts with the first batch, not at parse time
+        bar.update(done - bar.n)
 
     return update, bar.close
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,17 @@ def test_chat_keeps_the_conversation(tmp_path: Path, seed_path: Path) -> None:
     assert "(conversation cleared)" in result.stdout and "empty" in result.stdout
     assert "Sources:" in result.stdout and "Traceback" not in result.stderr
 
+
+def test_build_progress_bar_shows_texts_per_second_and_time_left(capsys: pytest.CaptureFixture) -> None:
+    from assistant.cli import _progress_bar
+
+    update, close = _progress_bar("embedding", True)
+    assert update is not None
+    for done in (256, 512, 768):
+        time.sleep(0.15)  # past tqdm's minimum refresh interval
+        update(done, 1000)
+    close()
+    drawn = capsys.readouterr().err
+    # done/total [elapsed<remaining, rate]
+    assert re.search(r" [1-9]\d+/1000 \[\d\d:\d\d<\d\d:\d\d, [\d.]+ texts/s\]", drawn), drawn
+    assert _progress_bar("embedding", False)[0] is None
