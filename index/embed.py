@@ -124,6 +124,12 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+# Padded tokens (rows x longest) per ONNX Runtime call. Runs this small keep each layer's activations in the
+# core's cache: on 2 busy cores, interleaved with PyTorch over the factbook texts, 256 encoded 1.33x as fast as
+# PyTorch against 1.16x at 512 and about 1.0x for whole 64-text batches.
+ONNX_TOKEN_BUDGET = 256
+
+
 def local_model_dir(name: str) -> Path:
     """The folder of model ``name`` on this machine: packaged, a path, or already in the Hugging Face cache."""
     path = Path(resolve_model_path(name))
@@ -166,6 +172,22 @@ def pool(token_embeddings: np.ndarray, attention_mask: np.ndarray, mode: str) ->
     return np.ascontiguousarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
+def load_tokenizer(layout: ModelLayout):
+    """The model's fast tokenizer as sentence-transformers runs it: truncation at max_seq_length, padding to
+    the longest text of each call."""
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise EmbeddingModelError(f"the ONNX backend needs tokenizers ({exc}); or use --embed-backend torch") from exc
+    tokenizer = Tokenizer.from_file(str(layout.tokenizer_file))
+    tokenizer.enable_truncation(max_length=layout.max_seq_length)
+    padding = tokenizer.padding or {}
+    pad_token = padding.get("pad_token", "[PAD]")
+    pad_id = padding.get("pad_id", tokenizer.token_to_id(pad_token) or 0)
+    tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token)
+    return tokenizer
+
+
 class OnnxEmbedder:
     """A sentence-transformers model run by ONNX Runtime: the transformer exported once to ONNX (cached, see
     index.onnx_model), the model's own fast tokenizer, its pooling, L2 normalisation. Nothing is downloaded;
@@ -173,9 +195,11 @@ class OnnxEmbedder:
 
     backend = "onnx"
 
-    def __init__(self, name: str, threads: int | None = None, cache_root: Path | None = None) -> None:
+    def __init__(self, name: str, threads: int | None = None, cache_root: Path | None = None,
+                 token_budget: int = ONNX_TOKEN_BUDGET) -> None:
         self.name = name
         self.threads = threads or usable_cores()
+        self.token_budget = token_budget
         self.cache_root = cache_root
         self._layout: ModelLayout | None = None
         self._session = None
@@ -196,16 +220,10 @@ class OnnxEmbedder:
                 path = ensure_onnx(self.name, layout, self.cache_root)
                 try:
                     import onnxruntime as ort
-                    from tokenizers import Tokenizer
                 except ImportError as exc:
-                    raise EmbeddingModelError(f"the ONNX backend needs onnxruntime and tokenizers ({exc}); "
-                                              "pip install onnxruntime, or use --embed-backend torch") from exc
-                tokenizer = Tokenizer.from_file(str(layout.tokenizer_file))
-                tokenizer.enable_truncation(max_length=layout.max_seq_length)
-                padding = tokenizer.padding or {}
-                pad_token = padding.get("pad_token", "[PAD]")
-                pad_id = padding.get("pad_id", tokenizer.token_to_id(pad_token) or 0)
-                tokenizer.enable_padding(pad_id=pad_id, pad_token=pad_token)
+                    raise EmbeddingModelError(f"the ONNX backend needs onnxruntime ({exc}); pip install "
+                                              "onnxruntime, or use --embed-backend torch") from exc
+                tokenizer = load_tokenizer(layout)
                 options = ort.SessionOptions()
                 options.intra_op_num_threads = self.threads
                 options.inter_op_num_threads = 1
@@ -247,12 +265,22 @@ class OnnxEmbedder:
         layout = self.layout()
         assert self._tokenizer is not None and self._session is not None
         encodings = self._tokenizer.encode_batch([t.lower() for t in texts] if layout.do_lower_case else texts)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": lambda: np.array([e.ids for e in encodings], dtype=np.int64),
-                 "attention_mask": lambda: mask,
-                 "token_type_ids": lambda: np.array([e.type_ids for e in encodings], dtype=np.int64)}
-        (hidden,) = self._session.run(None, {name: feeds[name]() for name in self._inputs})
-        return pool(hidden, mask, layout.pooling)
+        arrays = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                  "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+                  "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+        lengths = arrays["attention_mask"].sum(axis=1)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        # Runs of at most token_budget (padded) tokens: activations that stay in cache beat big matrices here.
+        order = np.argsort(-lengths, kind="stable")
+        begin = 0
+        while begin < len(order):
+            width = max(int(lengths[order[begin]]), 1)
+            rows = order[begin : begin + max(1, self.token_budget // width)]
+            feeds = {name: arrays[name][rows, :width] for name in self._inputs}
+            (hidden,) = self._session.run(None, feeds)
+            out[rows] = pool(hidden, arrays["attention_mask"][rows, :width], layout.pooling)
+            begin += len(rows)
+        return out
 
 
 class HashingEmbedder:

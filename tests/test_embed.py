@@ -225,3 +225,42 @@ def test_onnx_backend_answers_without_importing_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
                          check=True).stdout
     assert out.strip() == "(1, 384) []"
+
+
+class _TokenVectors:
+    """An ONNX session stand-in: each token's vector depends on its id only, and every call's shape is kept."""
+
+    def __init__(self) -> None:
+        self.table = np.random.default_rng(5).normal(size=(30522, 8)).astype(np.float32)
+        self.shapes: list[tuple[int, int]] = []
+
+    def run(self, _outputs: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        assert set(feeds) == {"input_ids", "attention_mask", "token_type_ids"}
+        self.shapes.append(feeds["input_ids"].shape)
+        return [self.table[feeds["input_ids"]]]
+
+
+def test_runs_stay_within_the_token_budget_and_change_no_vector() -> None:
+    import dataclasses
+
+    from index.embed import load_tokenizer
+
+    layout = onnx_model.read_layout(Path(resolve_model_path(PACKAGED)))
+    texts = ["Tier 2", "A longer sentence about forced labor in the fishing sector of the country.",
+             "word " * 300, "", "The government identified 31 victims.", "Short.", "x " * 90]
+
+    def embedder(budget: int) -> tuple[OnnxEmbedder, _TokenVectors]:
+        made = OnnxEmbedder(PACKAGED, token_budget=budget)
+        made._layout = dataclasses.replace(layout, dimension=8)
+        made._tokenizer, made._session = load_tokenizer(layout), _TokenVectors()
+        made._inputs = ["input_ids", "attention_mask", "token_type_ids"]
+        return made, made._session
+
+    whole, whole_session = embedder(10**9)
+    small, small_session = embedder(64)
+    expected = whole._encode_batch(texts)
+    assert whole_session.shapes == [(len(texts), 256)]  # one call, padded to the truncated longest text
+    assert np.allclose(small._encode_batch(texts), expected, atol=1e-6)
+    assert sum(rows for rows, _ in small_session.shapes) == len(texts)
+    assert all(rows * width <= 64 or rows == 1 for rows, width in small_session.shapes), small_session.shapes
+    assert (1, 256) in small_session.shapes and min(w for _, w in small_session.shapes) == 2  # trimmed padding
