@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="benchmark build, search and ask at several corpus sizes")
     bench.add_argument("--sizes", default="seed,factbook,full", help="comma list of seed, factbook, full, full10x")
+    bench.add_argument("--backends", default="torch,onnx",
+                       help="comma list of embedding backends to measure: torch, onnx (torch is the reference)")
     bench.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the JSON results here")
     bench.add_argument("--queries", type=int, default=40, help="timed queries per corpus")
     return parser

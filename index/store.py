@@ -166,18 +166,38 @@ def _rows_by_document(doc_ids) -> dict[str, list[int]]:
     return rows
 
 
+def embedding_texts(documents: list[Document], chunks: list[Chunk], sentences: list[tuple[str, int, int]]) -> list[str]:
+    """The distinct texts a build embeds when no vector is reused, in the order ``build_index`` collects them:
+    document by document, its chunks then its sentence-store spans."""
+    texts = {doc.doc_id: doc.text for doc in documents}
+    chunk_rows = _rows_by_document(c.document for c in chunks)
+    sentence_rows = _rows_by_document(doc_id for doc_id, _, _ in sentences)
+    out: dict[str, None] = {}
+    for doc in documents:
+        out.update((chunks[row].text, None) for row in chunk_rows.get(doc.doc_id, []))
+        out.update((texts[doc.doc_id][sentences[row][1] : sentences[row][2]], None)
+                   for row in sentence_rows.get(doc.doc_id, []))
+    return list(out)
+
+
+def encoding_parts(texts: list[str], batch_size: int) -> list[list[int]]:
+    """The embedder calls a build makes for ``texts``: indices sorted by length (little padding inside each
+    batch), cut into parts of four batches (at least 256 texts) between progress reports."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    step = max(batch_size * 4, 256)
+    return [order[begin : begin + step] for begin in range(0, len(order), step)]
+
+
 def _encode_in_batches(
     embedder: Embedder, texts: list[str], settings: Settings, progress: ProgressCallback | None
 ) -> np.ndarray:
-    # Sorting by length keeps padding low inside each batch; results go back in input order.
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    step = max(settings.embed_batch_size * 4, 256)
-    for begin in range(0, len(order), step):
-        part = order[begin : begin + step]
+    done = 0
+    for part in encoding_parts(texts, settings.embed_batch_size):
         out[part] = embedder.encode([texts[i] for i in part], batch_size=settings.embed_batch_size)
+        done += len(part)
         if progress:
-            progress(min(begin + step, len(order)), len(order))
+            progress(done, len(texts))
     return out
 
 
