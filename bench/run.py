@@ -286,15 +286,20 @@ def bare_plan(
     texts: list[str], batch_size: int, limit: int = BARE_MAX_TEXTS
 ) -> tuple[list[list[int]], list[list[int]]]:
     """The build's encoder calls for ``texts`` (see index.store.encoding_parts), at most ``limit`` texts of
-    them (every n-th call above it), split in two interleaved halves: one run before the build, one after,
-    so that both see the machine over the same stretch of time."""
+    them (every n-th call above it), split in two halves, one run before the build and one after, so that
+    both see the machine over the same stretch of time. The build pairs the k-th shortest call with the k-th
+    longest; the short one goes to half k % 2 and the long one to the other, so each half holds every other
+    call in length order (texts of every length)."""
     from index.store import encoding_parts
 
     parts = encoding_parts(texts, batch_size)
     if len(texts) > limit:
         every = -(-len(texts) // limit)
-        parts = parts[::every]
-    return parts[0::2], parts[1::2]
+        parts = [pair for n in range(0, len(parts), 2 * every) for pair in parts[n : n + 2]]
+    halves: tuple[list[list[int]], list[list[int]]] = ([], [])
+    for n, part in enumerate(parts):
+        halves[(n // 2 + n % 2) % 2].append(part)
+    return halves
 
 
 def exact_neighbours(index, questions: list[str], k: int = RECALL_K) -> tuple[np.ndarray, np.ndarray]:

@@ -182,10 +182,18 @@ def embedding_texts(documents: list[Document], chunks: list[Chunk], sentences: l
 
 def encoding_parts(texts: list[str], batch_size: int) -> list[list[int]]:
     """The embedder calls a build makes for ``texts``: indices sorted by length (little padding inside each
-    batch), cut into parts of four batches (at least 256 texts) between progress reports."""
+    batch), cut into parts of four batches (at least 256 texts) between progress reports, and run shortest,
+    longest, second shortest, second longest, ... so that the rate, and the progress bar's time left, hold
+    steady through the build instead of falling from short sentences to long chunks."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     step = max(batch_size * 4, 256)
-    return [order[begin : begin + step] for begin in range(0, len(order), step)]
+    parts = [order[begin : begin + step] for begin in range(0, len(order), step)]
+    mixed = []
+    while parts:
+        mixed.append(parts.pop(0))
+        if parts:
+            mixed.append(parts.pop())
+    return mixed
 
 
 def _encode_in_batches(

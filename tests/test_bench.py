@@ -162,14 +162,30 @@ def test_bare_loop_replays_exactly_the_builds_encoder_calls(tmp_path: Path, seed
     build_index([seed_path, factbook_dir], tmp_path / "index", settings, embedder=recording, loaded=loaded)
     before, after = bare_plan(texts, settings.embed_batch_size)
     assert sorted(len(p) for p in before + after) == sorted(len(t) for t, _ in recording.calls)
-    # Interleaved halves: the build's calls are the halves' parts in alternation.
-    replay = [p for pair in zip(before, [*after, []], strict=False) for p in pair if p]
-    assert [[texts[i] for i in part] for part in replay] == [t for t, _ in recording.calls]
+    # Together the halves are the build's calls, each once.
+    assert sorted(tuple(texts[i] for i in part) for part in before + after) == \
+        sorted(tuple(t) for t, _ in recording.calls)
     assert {b for _, b in recording.calls} == {16} and len(texts) == sum(len(t) for t, _ in recording.calls)
-    # Above the limit: every n-th call, never more than the limit.
+    # Both halves hold short and long texts: every other call in length order.
+    lengths = [sorted(len(texts[i]) for p in half for i in p) for half in (before, after)]
+    assert lengths[0][0] < 100 and lengths[1][0] < 100 and lengths[0][-1] > 500 and lengths[1][-1] > 500
+    # Above the limit: every n-th pair of calls, never much more than the limit.
     few_before, few_after = bare_plan(texts, 16, limit=500)
     sampled = few_before + few_after
-    assert 0 < sum(len(p) for p in sampled) <= 500 + 64 and all(p in before + after for p in sampled)
+    assert 0 < sum(len(p) for p in sampled) <= 500 + 2 * 64 and all(p in before + after for p in sampled)
+    assert few_before and few_after
+
+
+def test_build_alternates_short_and_long_calls(seed_path: Path, factbook_dir: Path) -> None:
+    from index.store import encoding_parts
+
+    texts = [f"{'word ' * (n % 97)}{n}" for n in range(3000)]
+    parts = encoding_parts(texts, 64)
+    assert sorted(i for p in parts for i in p) == list(range(3000)) and all(len(p) <= 256 for p in parts)
+    means = [np.mean([len(texts[i]) for i in p]) for p in parts]
+    assert means[0] == min(means) and means[1] == max(means) and means[2] < means[3]
+    # Each call's texts are of similar length (little padding).
+    assert all(max(len(texts[i]) for i in p) - min(len(texts[i]) for i in p) < 150 for p in parts)
 
 
 def test_recall_against_the_reference_counts_ties_as_found() -> None:
@@ -302,3 +318,4 @@ def test_targets_are_marked() -> None:
     targets = {t["target"]: t["status"] for t in evaluate_targets([torch_row, onnx_row], 0.4)}
     assert targets["default backend (onnx) builds ≥ 2× faster than torch"] == "met"
     assert targets["default backend recall@10 vs torch ≥ 0.99"] == "not met"
+
