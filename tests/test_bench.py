@@ -319,3 +319,23 @@ def test_targets_are_marked() -> None:
     assert targets["default backend (onnx) builds ≥ 2× faster than torch"] == "met"
     assert targets["default backend recall@10 vs torch ≥ 0.99"] == "not met"
 
+
+def test_int8_variants_quantize_only_the_chosen_weights(tmp_path: Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from bench.int8 import quantize
+
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.normal(size=(8, 8)).astype(np.float32), f"w{i}") for i in range(2)]
+    nodes = [helper.make_node("MatMul", ["x", "w0"], ["h"], name="/layer.0/attention/self/query/MatMul"),
+             helper.make_node("MatMul", ["h", "w1"], ["y"], name="/layer.0/output/dense/MatMul")]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 8])], weights)
+    source = tmp_path / "model.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(source))
+    for include, quantized in ((r"self/query", 1), (r".", 2)):
+        target = tmp_path / f"q-{quantized}.onnx"
+        quantize(source, target, per_channel=True, include=include)
+        kinds = [n.op_type for n in onnx.load(str(target)).graph.node]
+        assert kinds.count("MatMulInteger") == quantized and kinds.count("MatMul") == 2 - quantized, kinds
