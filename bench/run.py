@@ -286,19 +286,19 @@ def bare_plan(
     texts: list[str], batch_size: int, limit: int = BARE_MAX_TEXTS
 ) -> tuple[list[list[int]], list[list[int]]]:
     """The build's encoder calls for ``texts`` (see index.store.encoding_parts), at most ``limit`` texts of
-    them (every n-th call above it), split in two halves, one run before the build and one after, so that
-    both see the machine over the same stretch of time. The build pairs the k-th shortest call with the k-th
-    longest; the short one goes to half k % 2 and the long one to the other, so each half holds every other
-    call in length order (texts of every length)."""
+    them (every n-th call in length order above it), split in two halves, one run before the build and one
+    after, so that both see the machine over the same stretch of time. Each half holds every other call in
+    length order: texts of every length in both."""
     from index.store import encoding_parts
 
     parts = encoding_parts(texts, batch_size)
-    if len(texts) > limit:
-        every = -(-len(texts) // limit)
-        parts = [pair for n in range(0, len(parts), 2 * every) for pair in parts[n : n + 2]]
+    position = {i: n for n, i in enumerate(sorted(range(len(texts)), key=lambda i: len(texts[i])))}
+    rank = {id(part): n for n, part in enumerate(sorted(parts, key=lambda p: position[p[0]]))}
+    every = -(-len(texts) // limit) if len(texts) > limit else 1
     halves: tuple[list[list[int]], list[list[int]]] = ([], [])
-    for n, part in enumerate(parts):
-        halves[(n // 2 + n % 2) % 2].append(part)
+    for part in parts:
+        if rank[id(part)] % every == 0:
+            halves[rank[id(part)] // every % 2].append(part)
     return halves
 
 

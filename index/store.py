@@ -182,18 +182,20 @@ def embedding_texts(documents: list[Document], chunks: list[Chunk], sentences: l
 
 def encoding_parts(texts: list[str], batch_size: int) -> list[list[int]]:
     """The embedder calls a build makes for ``texts``: indices sorted by length (little padding inside each
-    batch), cut into parts of four batches (at least 256 texts) between progress reports, and run shortest,
-    longest, second shortest, second longest, ... so that the rate, and the progress bar's time left, hold
-    steady through the build instead of falling from short sentences to long chunks."""
+    batch) and cut into parts of four batches (at least 256 texts) between progress reports. The parts run in
+    an order that samples the length ranking evenly (median, lower quartile, upper quartile, ...), so that
+    every stretch of the build holds texts of every length: the rate, and the progress bar's time left, hold
+    steady instead of falling from short sentences to long chunks."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     step = max(batch_size * 4, 256)
     parts = [order[begin : begin + step] for begin in range(0, len(order), step)]
-    mixed = []
-    while parts:
-        mixed.append(parts.pop(0))
-        if parts:
-            mixed.append(parts.pop())
-    return mixed
+    # Van der Corput order: the parts at 1/2, 1/4, 3/4, 1/8, 5/8, ... of the length ranking.
+    bits = max(1, len(parts).bit_length())
+    ranks: dict[int, None] = {}
+    for i in range(1, 2**bits):
+        ranks.setdefault(int(f"{i:0{bits}b}"[::-1], 2) * len(parts) >> bits)
+    ranks.update(dict.fromkeys(range(len(parts))))  # the few a coarse scale skipped (the shortest) go last
+    return [parts[rank] for rank in ranks]
 
 
 def _encode_in_batches(
