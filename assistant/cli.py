@@ -31,6 +31,9 @@ def _add_settings_flags(parser: argparse.ArgumentParser, retrieval: bool = True)
     parser.add_argument("--index", dest="index_dir", metavar="DIR",
                         help="index directory (default: the bundled report's)")
     parser.add_argument("--model", help="sentence-transformers model name or path (default: all-MiniLM-L6-v2)")
+    parser.add_argument("--embed-backend", dest="embed_backend", choices=["onnx", "torch"],
+                        help="what runs the embedding model: onnx (ONNX Runtime, exported once) or torch "
+                             "(default: onnx)")
     if retrieval:
         parser.add_argument("--retrieval", choices=["hybrid", "bm25", "dense"], help="retriever (default: hybrid)")
         parser.add_argument("--top-k", type=int, dest="top_k", metavar="N", help="passages retrieved per question")
@@ -126,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="benchmark build, search and ask at several corpus sizes")
     bench.add_argument("--sizes", default="seed,factbook,full", help="comma list of seed, factbook, full, full10x")
+    bench.add_argument("--backends", default="torch,onnx",
+                       help="comma list of embedding backends to measure: torch, onnx (torch is the reference)")
     bench.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the JSON results here")
     bench.add_argument("--queries", type=int, default=40, help="timed queries per corpus")
     return parser
@@ -134,8 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace, **extra: Any):
     from index.settings import Settings
 
-    keys = ("index_dir", "model", "retrieval", "top_k", "chunker", "chunk_size", "chunk_overlap", "refusal_threshold",
-            "host", "port", "auth", "feedback_path", "llm_url", "llm_model")
+    keys = ("index_dir", "model", "embed_backend", "retrieval", "top_k", "chunker", "chunk_size", "chunk_overlap",
+            "refusal_threshold", "host", "port", "auth", "feedback_path", "llm_url", "llm_model")
     overrides = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
     overrides.update({k: v for k, v in extra.items() if v is not None})
     return Settings.load(overrides)
@@ -193,16 +198,19 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _progress_bar(total_label: str, enabled: bool):
+    """A callback(done, total) drawing a bar of texts embedded, with texts/s and the time left."""
     if not enabled:
         return None, lambda: None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="chunk", desc=total_label, file=sys.stderr, leave=False)
+    # The build spreads text lengths evenly over its calls: the mean rate since the start predicts the rest.
+    bar = tqdm(total=0, unit=" texts", desc=total_label, file=sys.stderr, leave=False, smoothing=0,
+               dynamic_ncols=True)
 
     def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
+        if bar.total != total:
+            bar.reset(total=total)  # the clock starts with the first batch, not at parse time
+        bar.update(done - bar.n)
 
     return update, bar.close
 
@@ -248,7 +256,10 @@ def cmd_index_info(args: argparse.Namespace) -> int:
     narratives = sum(years.values())
     print(f"index      {index_dir}")
     print(f"built      {manifest['created']} by tip-assistant {manifest['package_version']}")
-    print(f"model      {manifest['model']} ({manifest['dimension']} dims, FAISS {manifest['faiss']})")
+    from index.store import index_backends
+
+    print(f"model      {manifest['model']} ({manifest['dimension']} dims, FAISS {manifest['faiss']}; "
+          f"embedded by {', '.join(index_backends(manifest))})")
     print(f"chunking   {manifest['chunking']}")
     print(f"corpus     {narratives} narratives of {len(editions)} countries, {manifest['chunks']} chunks, "
           f"fingerprint {manifest['corpus_fingerprint'][:12]}")

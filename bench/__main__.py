@@ -6,12 +6,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from bench.run import DEFAULT_SIZES, RESULTS_PATH, run_cli
+from bench.run import DEFAULT_BACKENDS, DEFAULT_SIZES, RESULTS_PATH, run_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma list of seed, factbook, full, full10x")
+    parser.add_argument("--backends", default=DEFAULT_BACKENDS,
+                        help="comma list of embedding backends to measure: torch, onnx (torch is the reference)")
     parser.add_argument("--out", type=Path, nargs="?", const=RESULTS_PATH, default=None, metavar="FILE",
                         help=f"write the JSON results here (bare --out: {RESULTS_PATH})")
     parser.add_argument("--queries", type=int, default=40, help="timed queries per corpus")

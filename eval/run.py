@@ -169,7 +169,7 @@ def config_settings(base: Settings, name: str) -> Settings:
 
 def _chunk_key(settings: Settings) -> tuple:
     indexing = settings.indexing
-    return (indexing.model, indexing.chunker, indexing.chunk_size, indexing.chunk_overlap)
+    return (indexing.model, indexing.embed_backend, indexing.chunker, indexing.chunk_size, indexing.chunk_overlap)
 
 
 def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | None, config_names: list[str],
@@ -187,7 +187,7 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
         else:
             corpus = [bundled_corpus()]
     golds = {str(path): load_gold(path) for path in gold_files}
-    embedder = make_embedder(base.indexing.model)
+    embedder = make_embedder(base.indexing.model, base.indexing.embed_backend)
     results: dict[str, Any] = {"corpus": [str(p) for p in corpus], "configs": {}}
     llm_url = base.llm.llm_url
     base = base.replace(llm_url=None)
@@ -199,8 +199,8 @@ def run(gold_files: list[Path], corpus: list[Path] | None, index_dir: Path | Non
             if index_dir is not None and name == config_names[0] and not built:
                 manifest = read_manifest(index_dir)
                 chunking = manifest["chunking"]
-                built[(manifest["model"], chunking["chunker"], chunking["chunk_size"], chunking["chunk_overlap"])] = \
-                    Path(index_dir)
+                built[(manifest["model"], base.indexing.embed_backend, chunking["chunker"], chunking["chunk_size"],
+                       chunking["chunk_overlap"])] = Path(index_dir)
             if key not in built:
                 folder = Path(tmp) / f"index-{len(built)}"
                 build_index(corpus, folder, settings, embedder=embedder)

@@ -14,7 +14,7 @@ import numpy as np
 from index.acronyms import expand as expand_acronyms
 from index.acronyms import learn as learn_acronyms
 from index.countries import CountryMatcher
-from index.embed import Embedder, make_embedder
+from index.embed import Embedder, backend_of, make_embedder
 from index.errors import UnknownCountryError
 from index.records import Chunk, Document, Hit
 from index.settings import Settings
@@ -113,13 +113,20 @@ class TipIndex:
     def load(cls, index_dir: Path, settings: Settings | None = None, embedder: Embedder | None = None,
              check_sources: bool = True) -> TipIndex:
         settings = settings or Settings.load()
-        model = embedder.name if embedder is not None else settings.indexing.model
-        return cls(load_stored(index_dir, model=model, check_sources=check_sources), settings, embedder)
+        if embedder is not None:
+            model, backend = embedder.name, embedder.backend
+        else:
+            indexing = settings.indexing
+            model, backend = indexing.model, backend_of(indexing.model, indexing.embed_backend)
+        stored = load_stored(index_dir, model=model, check_sources=check_sources, backend=backend)
+        return cls(stored, settings, embedder)
 
     @property
     def embedder(self) -> Embedder:
+        """The model that embeds questions: the index's model, run by the configured backend (whose vectors
+        mix with the index's, checked when the index is loaded)."""
         if self._embedder is None:
-            self._embedder = make_embedder(self.stored.manifest["model"])
+            self._embedder = make_embedder(self.stored.manifest["model"], self.settings.indexing.embed_backend)
         return self._embedder
 
     @property

@@ -23,6 +23,7 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 Retrieval = Literal["hybrid", "bm25", "dense"]
 Chunker = Literal["sentence", "fixed"]
 Overlong = Literal["truncate", "refuse"]
+EmbedBackend = Literal["onnx", "torch"]
 
 
 def setting(default: Any, help: str) -> Any:
@@ -42,6 +43,10 @@ class IndexingSettings:
     chunk_size: int = setting(120, "words per chunk (the sentence chunker never cuts a sentence)")
     chunk_overlap: int = setting(25, "words of trailing context repeated at the next chunk's head")
     embed_batch_size: int = setting(64, "texts encoded per batch")
+    embed_backend: EmbedBackend = setting("onnx", "'onnx': the model exported once to ONNX (cached under the data "
+                                                  "folder) and run by ONNX Runtime, about twice as fast; 'torch': "
+                                                  "sentence-transformers on PyTorch. Same vectors: indexes built "
+                                                  "by either are read by either")
     max_file_mb: int = setting(100, "larger input files are skipped with a message")
     ann_threshold: int = setting(200_000, "chunks above which an HNSW index replaces exact search")
 
@@ -93,7 +98,8 @@ GROUPS: dict[str, type] = {"indexing": IndexingSettings, "search": SearchSetting
                            "llm": LlmSettings, "web": WebSettings}
 # Each setting's name -> the group it lives in (names are unique across groups).
 GROUP_OF: dict[str, str] = {f.name: group for group, kind in GROUPS.items() for f in fields(kind)}
-_CHOICES = {"retrieval": Retrieval, "chunker": Chunker, "overlong_questions": Overlong}
+_CHOICES = {"retrieval": Retrieval, "chunker": Chunker, "overlong_questions": Overlong,
+            "embed_backend": EmbedBackend}
 _POSITIVE = ("chunk_size", "top_k", "rrf_k", "max_question_chars", "embed_batch_size", "max_citations", "max_file_mb")
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunk import chunk_documents
-from index.embed import Embedder, make_embedder
+from index.embed import Embedder, backend_of, make_embedder, vectors_mix
 from index.errors import (
     EmptyCorpusError,
     IndexCorruptError,
@@ -101,11 +101,11 @@ def build_index(
             "no report text found in " + ", ".join(str(p) for p in paths)
             + (f" ({len(loaded.skipped)} file(s) skipped)" if loaded.skipped else "")
         )
-    embedder = embedder or make_embedder(settings.indexing.model)
+    embedder = embedder or make_embedder(settings.indexing.model, settings.indexing.embed_backend)
     chunks = chunk_documents(loaded.documents, settings.indexing.chunker, settings.indexing.chunk_size,
                              settings.indexing.chunk_overlap)
     sentences = sentence_table(loaded.documents)
-    previous = _reusable_vectors(index_dir, settings, embedder.name)
+    previous = _reusable_vectors(index_dir, settings, embedder.name, embedder.backend)
     vectors = np.zeros((len(chunks), embedder.dimension), dtype=np.float32)
     sentence_vectors = np.zeros((len(sentences), embedder.dimension), dtype=np.float32)
     chunk_rows = _rows_by_document(c.document for c in chunks)
@@ -114,11 +114,12 @@ def build_index(
     # Texts still to embed -> the rows (chunk or sentence) that take each one's vector.
     pending: dict[str, list[tuple[np.ndarray, int]]] = {}
     reused = 0
+    backends: dict[str, str] = {}  # document -> the backend that made its vectors
     for doc in loaded.documents:
         rows, sentence_ids = chunk_rows.get(doc.doc_id, []), sentence_rows.get(doc.doc_id, [])
         old = previous.get(_text_hash(doc))
         if old is not None and len(old[0]) == len(rows) and len(old[1]) == len(sentence_ids):
-            vectors[rows], sentence_vectors[sentence_ids] = old
+            vectors[rows], sentence_vectors[sentence_ids], backends[doc.doc_id] = old
             reused += 1
             continue
         for row in rows:
@@ -133,7 +134,7 @@ def build_index(
             for target, row in pending[text]:
                 target[row] = vector
     embed_seconds = time.perf_counter() - embed_started
-    write_index(index_dir, loaded, chunks, vectors, settings, embedder, sentences, sentence_vectors)
+    write_index(index_dir, loaded, chunks, vectors, settings, embedder, sentences, sentence_vectors, backends)
     return BuildReport(
         index_dir=index_dir,
         documents=len(loaded.documents),
@@ -167,23 +168,57 @@ def _rows_by_document(doc_ids) -> dict[str, list[int]]:
     return rows
 
 
+def embedding_texts(documents: list[Document], chunks: list[Chunk], sentences: list[tuple[str, int, int]]) -> list[str]:
+    """The distinct texts a build embeds when no vector is reused, in the order ``build_index`` collects them:
+    document by document, its chunks then its sentence-store spans."""
+    texts = {doc.doc_id: doc.text for doc in documents}
+    chunk_rows = _rows_by_document(c.document for c in chunks)
+    sentence_rows = _rows_by_document(doc_id for doc_id, _, _ in sentences)
+    out: dict[str, None] = {}
+    for doc in documents:
+        out.update((chunks[row].text, None) for row in chunk_rows.get(doc.doc_id, []))
+        out.update((texts[doc.doc_id][sentences[row][1] : sentences[row][2]], None)
+                   for row in sentence_rows.get(doc.doc_id, []))
+    return list(out)
+
+
+def encoding_parts(texts: list[str], batch_size: int) -> list[list[int]]:
+    """The embedder calls a build makes for ``texts``: indices sorted by length (little padding inside each
+    batch) and cut into parts of four batches (at least 256 texts) between progress reports. The parts run in
+    an order that samples the length ranking evenly (median, lower quartile, upper quartile, ...), so that
+    every stretch of the build holds texts of every length: the rate, and the progress bar's time left, hold
+    steady instead of falling from short sentences to long chunks."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    step = max(batch_size * 4, 256)
+    parts = [order[begin : begin + step] for begin in range(0, len(order), step)]
+    # Van der Corput order: the parts at 1/2, 1/4, 3/4, 1/8, 5/8, ... of the length ranking.
+    bits = max(1, len(parts).bit_length())
+    ranks: dict[int, None] = {}
+    for i in range(1, 2**bits):
+        ranks.setdefault(int(f"{i:0{bits}b}"[::-1], 2) * len(parts) >> bits)
+    ranks.update(dict.fromkeys(range(len(parts))))  # the few a coarse scale skipped (the shortest) go last
+    return [parts[rank] for rank in ranks]
+
+
 def _encode_in_batches(
     embedder: Embedder, texts: list[str], settings: Settings, progress: ProgressCallback | None
 ) -> np.ndarray:
-    # Sorting by length keeps padding low inside each batch; results go back in input order.
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    step = max(settings.indexing.embed_batch_size * 4, 256)
-    for begin in range(0, len(order), step):
-        part = order[begin : begin + step]
-        out[part] = embedder.encode([texts[i] for i in part], batch_size=settings.indexing.embed_batch_size)
+    done = 0
+    batch_size = settings.indexing.embed_batch_size
+    for part in encoding_parts(texts, batch_size):
+        out[part] = embedder.encode([texts[i] for i in part], batch_size=batch_size)
+        done += len(part)
         if progress:
-            progress(min(begin + step, len(order)), len(order))
+            progress(done, len(texts))
     return out
 
 
-def _reusable_vectors(index_dir: Path, settings: Settings, model: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Chunk and sentence vectors of the previous build's documents, by text hash, if model and chunking match."""
+def _reusable_vectors(
+    index_dir: Path, settings: Settings, model: str, backend: str
+) -> dict[str, tuple[np.ndarray, np.ndarray, str]]:
+    """Chunk and sentence vectors of the previous build's documents, with the backend that made them, by text
+    hash: those whose model and chunking match and whose vectors mix with ``backend``'s (see vectors_mix)."""
     try:
         manifest = read_manifest(index_dir)
         if manifest["model"] != model or manifest["chunking"] != _settings_key(settings):
@@ -195,12 +230,26 @@ def _reusable_vectors(index_dir: Path, settings: Settings, model: str) -> dict[s
         return {}
     out = {}
     row = sentence_row = 0
+    default = default_backend(manifest)
     for entry in manifest["documents"]:
-        out[entry["text_hash"]] = (vectors[row : row + entry["chunks"]],
-                                   sentence_vectors[sentence_row : sentence_row + entry["sentences"]])
+        made_by = entry.get("embed_backend", default)
+        if vectors_mix(made_by, backend):
+            out[entry["text_hash"]] = (vectors[row : row + entry["chunks"]],
+                                       sentence_vectors[sentence_row : sentence_row + entry["sentences"]], made_by)
         row += entry["chunks"]
         sentence_row += entry["sentences"]
     return out
+
+
+def default_backend(manifest: dict) -> str:
+    """The backend that built an index (indexes written before backends were recorded were built by torch)."""
+    return str(manifest.get("embed_backend") or backend_of(str(manifest.get("model", "")), "torch"))
+
+
+def index_backends(manifest: dict) -> list[str]:
+    """Every backend whose vectors an index holds (an incremental build may keep another backend's vectors)."""
+    default = default_backend(manifest)
+    return sorted({str(d.get("embed_backend", default)) for d in manifest.get("documents", [])} or {default})
 
 
 def write_index(
@@ -212,8 +261,12 @@ def write_index(
     embedder: Embedder,
     sentences: list[tuple[str, int, int]],
     sentence_vectors: np.ndarray,
+    backends: dict[str, str] | None = None,
 ) -> None:
-    """Write a new generation, then atomically point the manifest at it and drop older generations."""
+    """Write a new generation, then atomically point the manifest at it and drop older generations.
+
+    ``backends`` names, per document, the backend that made vectors kept from a previous build; the others
+    were made by ``embedder``."""
     import faiss
 
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -249,6 +302,7 @@ def write_index(
         "generation": generation,
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "model": embedder.name,
+        "embed_backend": embedder.backend,
         "dimension": int(vectors.shape[1]),
         "chunking": _settings_key(settings),
         "faiss": "flat-ip" if exact else f"hnsw{HNSW_M}-ip",
@@ -267,6 +321,7 @@ def write_index(
                 "chunks": counts.get(doc.doc_id, 0),
                 "sentences": sentence_counts.get(doc.doc_id, 0),
                 "text_hash": _text_hash(doc),
+                "embed_backend": (backends or {}).get(doc.doc_id, embedder.backend),
             }
             for doc in loaded.documents
         ],
@@ -374,11 +429,14 @@ class StoredIndex:
         return self.sentence_vectors[row] if row < hi and self._sentence_keys[row] == key else None
 
 
-def load_stored(index_dir: Path, model: str | None = None, check_sources: bool = True) -> StoredIndex:
+def load_stored(
+    index_dir: Path, model: str | None = None, check_sources: bool = True, backend: str | None = None
+) -> StoredIndex:
     """Read and cross-check an index directory.
 
     Raises IndexNotFoundError, IndexCorruptError, or IndexMismatchError (another model than ``model``,
-    or source files changed since the build) with a message that names the difference and the fix.
+    vectors that do not mix with ``backend``'s, or source files changed since the build) with a message
+    that names the difference and the fix.
     """
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir)
@@ -387,6 +445,13 @@ def load_stored(index_dir: Path, model: str | None = None, check_sources: bool =
             f"index {index_dir} was built with model {manifest.get('model')!r} but settings ask for {model!r}; "
             f"use --model {manifest.get('model')} or {rebuild_hint(index_dir)}"
         )
+    if backend is not None:
+        clash = [b for b in index_backends(manifest) if not vectors_mix(b, backend)]
+        if clash:
+            raise IndexMismatchError(
+                f"index {index_dir} holds vectors made by the {clash[0]} backend, which are not comparable with "
+                f"{backend} vectors; use --embed-backend {clash[0]} or {rebuild_hint(index_dir)}"
+            )
     if check_sources:
         changed = changed_sources(manifest)
         if changed:

@@ -104,9 +104,10 @@ def _fast_tests_load_no_model(request: pytest.FixtureRequest, monkeypatch: pytes
     """A test not marked model/browser/llm/slow runs in the fast step: loading the real model is a missing marker."""
     if any(request.node.get_closest_marker(name) for name in HEAVY_MARKERS):
         return
-    from index.embed import SentenceTransformerEmbedder
+    from index.embed import OnnxEmbedder, SentenceTransformerEmbedder
 
-    def refuse(self: SentenceTransformerEmbedder) -> None:
+    def refuse(self: object) -> None:
         raise AssertionError(f"{request.node.nodeid} loads the embedding model: mark it @pytest.mark.model")
 
     monkeypatch.setattr(SentenceTransformerEmbedder, "_load", refuse)
+    monkeypatch.setattr(OnnxEmbedder, "_load", refuse)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
 # Generous: the machine can be slow and busy. An upper bound for waiting, never a timed assertion.
 START_TIMEOUT_S = 240
 
@@ -65,6 +66,14 @@ def running_server(root: Path, index_dir: Path, extra: list[str] | None = None,
     log = root / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TIP_ASSISTANT_")}
     env.update(TIP_ASSISTANT_HOME=str(root / "home"), PYTHONUNBUFFERED="1", GRADIO_ANALYTICS_ENABLED="False")
+    # A fresh home, sharing the ONNX export cache (exporting again would only cost start-up time).
+    from index.settings import data_home
+
+    (root / "home").mkdir(parents=True, exist_ok=True)
+    if (data_home() / "models").is_dir() and not (root / "home" / "models").exists():
+        (root / "home" / "models").symlink_to(data_home() / "models", target_is_directory=True)
+    # The server runs this checkout's code, even where the installed package points at another one.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
     env.update(env_extra or {})
     command = [*cli(), "serve", "--port", str(port), "--index", str(index_dir), "--feedback", str(feedback),
                *(extra or [])]

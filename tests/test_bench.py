@@ -16,16 +16,22 @@ from bench.run import (
     ROW_KEYS,
     Corpus,
     _approx_vectors,
+    bare_plan,
     bench_corpus,
     evaluate_targets,
     format_report,
     make_questions,
+    paired_bare_seconds,
+    parse_backends,
     parse_sizes,
+    recall_against,
     run_bench,
 )
 from index.countries import WORLD_COUNTRIES
+from index.embed import HashingEmbedder
 from index.parse import KNOWN_HEADINGS, load_paths, parse_text
 from index.settings import Settings
+from index.store import build_index, embedding_texts, sentence_table
 from index.text import sentence_spans
 
 HASHING = Settings.load({"model": "hashing-64"}, env={})
@@ -123,9 +129,76 @@ def test_parse_sizes_and_module_options() -> None:
     assert parse_sizes("seed, full,seed") == ["seed", "full"]
     with pytest.raises(ValueError, match="unknown size"):
         parse_sizes("seed,huge")
-    args = build_parser().parse_args(["--sizes", "seed", "--out", "--queries", "5"])
-    assert args.out == RESULTS_PATH and args.queries == 5
-    assert build_parser().parse_args([]).out is None
+    assert parse_backends("onnx,torch") == ["torch", "onnx"]  # the reference first
+    assert parse_backends("onnx") == ["onnx"]
+    with pytest.raises(ValueError, match="unknown backend"):
+        parse_backends("onnx,int8")
+    args = build_parser().parse_args(["--sizes", "seed", "--out", "--queries", "5", "--backends", "onnx"])
+    assert args.out == RESULTS_PATH and args.queries == 5 and args.backends == "onnx"
+    assert build_parser().parse_args([]).out is None and build_parser().parse_args([]).backends == "torch,onnx"
+
+
+class _Recording(HashingEmbedder):
+    """A hashing embedder that remembers every call: which texts, in which order, with which batch size."""
+
+    def __init__(self) -> None:
+        super().__init__("hashing-64")
+        self.calls: list[tuple[list[str], int]] = []
+
+    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        self.calls.append((list(texts), batch_size))
+        return super().encode(texts, batch_size)
+
+
+def test_bare_loop_replays_exactly_the_builds_encoder_calls(tmp_path: Path, seed_path: Path,
+                                                            factbook_dir: Path) -> None:
+    from index.chunk import chunk_documents
+
+    settings = HASHING.replace(embed_batch_size=16)
+    loaded = load_paths([seed_path, factbook_dir])
+    chunks = chunk_documents(loaded.documents, settings.indexing.chunker, settings.indexing.chunk_size,
+                             settings.indexing.chunk_overlap)
+    texts = embedding_texts(loaded.documents, chunks, sentence_table(loaded.documents))
+    recording = _Recording()
+    build_index([seed_path, factbook_dir], tmp_path / "index", settings, embedder=recording, loaded=loaded)
+    before, after = bare_plan(texts, settings.indexing.embed_batch_size)
+    assert sorted(len(p) for p in before + after) == sorted(len(t) for t, _ in recording.calls)
+    # Together the halves are the build's calls, each once.
+    assert sorted(tuple(texts[i] for i in part) for part in before + after) == \
+        sorted(tuple(t) for t, _ in recording.calls)
+    assert {b for _, b in recording.calls} == {16} and len(texts) == sum(len(t) for t, _ in recording.calls)
+    # Both halves hold short and long texts: every other call in length order.
+    lengths = [sorted(len(texts[i]) for p in half for i in p) for half in (before, after)]
+    assert lengths[0][0] < 100 and lengths[1][0] < 100 and lengths[0][-1] > 500 and lengths[1][-1] > 500
+    # Above the limit: every n-th pair of calls, never much more than the limit.
+    few_before, few_after = bare_plan(texts, 16, limit=500)
+    sampled = few_before + few_after
+    assert 0 < sum(len(p) for p in sampled) <= 500 + 2 * 64 and all(p in before + after for p in sampled)
+    assert few_before and few_after
+
+
+def test_build_spreads_text_lengths_over_its_calls() -> None:
+    from index.store import encoding_parts
+
+    texts = [f"{'word ' * (n % 97)}{n}" for n in range(3000)]
+    parts = encoding_parts(texts, 64)
+    assert sorted(i for p in parts for i in p) == list(range(3000)) and all(len(p) <= 256 for p in parts)
+    # Each call's texts are of similar length (little padding).
+    assert all(max(len(texts[i]) for i in p) - min(len(texts[i]) for i in p) < 150 for p in parts)
+    # Every stretch of calls from the start holds about the average length: the rate holds steady.
+    mean = np.mean([len(t) for t in texts])
+    for calls in (1, 3, 4, 6, 8):
+        done = [len(texts[i]) for p in parts[:calls] for i in p]
+        assert 0.8 < np.mean(done) / mean < 1.2, calls
+
+
+def test_recall_against_the_reference_counts_ties_as_found() -> None:
+    scores = np.array([[0.9, 0.8, 0.8, 0.1, 0.0], [0.1, 0.2, 0.3, 0.4, 0.5]])
+    top = np.argsort(-scores, axis=1, kind="stable")[:, :2]
+    assert recall_against((scores, top), (scores, top)) == 1.0
+    # Question 0: chunk 2 ties chunk 1 for second place, so returning it is no loss; question 1 misses one.
+    other = np.array([[0, 2], [4, 0]])
+    assert recall_against((scores, top), (scores, other)) == 0.75
 
 
 def test_tiny_bench_run_on_the_seed_has_every_key(tmp_path: Path) -> None:
@@ -133,20 +206,78 @@ def test_tiny_bench_run_on_the_seed_has_every_key(tmp_path: Path) -> None:
                         log=lambda _: None)
     (row,) = results["rows"]
     assert set(row) == set(ROW_KEYS)
-    assert row["corpus"] == "seed" and row["narratives"] == 1 and row["chunks"] > 5
-    assert row["build_mode"] == "built" and row["build_s"] > 0 and row["bare_chunks_per_s"] > 0
+    assert row["corpus"] == "seed" and row["backend"] == "hashing" and row["narratives"] == 1 and row["chunks"] > 5
+    assert row["build_mode"] == "built" and row["build_s"] > 0 and row["bare_texts_per_s"] > 0
+    assert row["bare_texts"] == row["texts"] > row["chunks"]  # every text the build embeds, no sample
     for key in ("search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms", "first_answer_s", "peak_rss_mb",
-                "disk_mb", "ratio"):
+                "disk_mb", "ratio", "build_texts_per_s"):
         assert isinstance(row[key], float) and row[key] > 0, key
     assert row["search_p50_ms"] <= row["search_p95_ms"] and row["ask_p50_ms"] <= row["ask_p95_ms"]
     assert row["faiss"] == "flat-ip" and row["recall_at_10"] == 1.0 and row["recall_note"] == "exact"
+    assert row["recall_vs_torch"] is None and row["speedup_vs_torch"] is None  # no torch row to compare with
     assert row["queries"] == 5 and "total_ms" in row["ask_stages_p50_ms"]
+    assert row["first_answer_phases_s"]["torch_imported"] is False
     report = format_report(results)
-    assert "| corpus | narratives | chunks | texts | build s | chunks/s | bare texts/s | ratio |" in report
-    assert "| seed | 1 |" in report
+    assert ("| corpus | backend | chunks | texts | build s | build texts/s | bare texts/s | ratio | build × torch | "
+            "bare × torch |" in report)
+    assert "| seed | hashing |" in report
     statuses = {t["target"]: t["status"] for t in results["targets"]}
     assert statuses["--help < 1 s"] == "not measured"
     assert statuses["ask p95 ≤ 100 ms at ~10k chunks"] == "not measured"
+
+
+class _StandIn(HashingEmbedder):
+    """A model-free stand-in for a backend: the same vectors whatever the backend."""
+
+    def __init__(self, backend: str) -> None:
+        super().__init__("hashing-64")
+        self.name = "stand-in-model"
+        self.backend = backend
+
+
+def test_one_row_per_backend_compared_with_torch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.embed
+
+    monkeypatch.setattr(index.embed, "make_embedder", lambda model, backend: _StandIn(backend))
+    settings = Settings.load({"model": "stand-in-model"}, env={})
+    results = run_bench(["seed"], n_queries=5, settings=settings, cache_root=tmp_path, help_runs=0,
+                        run_first_answer=False, log=lambda _: None, backends=["onnx", "torch"])
+    torch_row, onnx_row = results["rows"]
+    assert (torch_row["backend"], onnx_row["backend"]) == ("torch", "onnx") and results["backends"] == ["torch", "onnx"]
+    assert torch_row["recall_vs_torch"] == 1.0 and torch_row["recall_vs_torch_note"] == "reference"
+    assert onnx_row["recall_vs_torch"] == 1.0 and "200 questions" in onnx_row["recall_vs_torch_note"]
+    assert torch_row["speedup_vs_torch"] == torch_row["bare_speedup_vs_torch"] == 1.0
+    assert onnx_row["speedup_vs_torch"] == onnx_row["build_texts_per_s"] / torch_row["build_texts_per_s"]
+    assert onnx_row["bare_speedup_vs_torch"] == onnx_row["bare_texts_per_s"] / torch_row["bare_texts_per_s"]
+    assert onnx_row["texts"] == torch_row["texts"] == onnx_row["bare_texts"]
+    statuses = {t["target"]: t for t in results["targets"]}
+    speed = statuses["default backend (onnx) builds ≥ 2× faster than torch"]
+    assert speed["value"].startswith("seed/onnx ") and speed["status"] in ("met", "not met")
+    assert statuses["default backend recall@10 vs torch ≥ 0.99"]["status"] == "met"
+    report = format_report(results)
+    assert "| seed | torch |" in report and "| seed | onnx |" in report and "1 (reference)" in report
+    assert "(bare loop, interleaved with torch: " in speed["value"]
+
+
+def test_paired_bare_loop_interleaves_the_backends_call_by_call() -> None:
+    log: list[tuple[str, int]] = []
+
+    class Logged(HashingEmbedder):
+        def __init__(self, backend: str) -> None:
+            super().__init__("hashing-16")
+            self.backend = backend
+
+        def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+            log.append((self.backend, len(texts)))
+            return super().encode(texts, batch_size)
+
+    texts = [f"text number {i}" for i in range(10)]
+    parts = [[0, 1, 2], [3, 4], [5, 6, 7], [8, 9]]
+    seconds = paired_bare_seconds({"torch": Logged("torch"), "onnx": Logged("onnx")}, texts, parts, 2)
+    assert set(seconds) == {"torch", "onnx"} and all(s > 0 for s in seconds.values())
+    # Each call with both backends back to back, the first of the pair alternating.
+    assert log == [("torch", 3), ("onnx", 3), ("onnx", 2), ("torch", 2), ("torch", 3), ("onnx", 3), ("onnx", 2),
+                   ("torch", 2)]
 
 
 def test_hnsw_index_reports_recall(seed_path: Path, factbook_dir: Path) -> None:
@@ -170,13 +301,45 @@ def test_approximate_vectors_are_normalised(seed_path: Path) -> None:
 
 
 def test_targets_are_marked() -> None:
-    row = dict.fromkeys(ROW_KEYS)
-    row.update(corpus="full", chunks=10_000, ask_p95_ms=120.0, ratio=0.95, build_mode="built", first_answer_s=3.0)
-    targets = {t["target"]: t["status"] for t in evaluate_targets([row], 0.4)}
-    assert targets == {
+    torch_row, onnx_row = dict.fromkeys(ROW_KEYS), dict.fromkeys(ROW_KEYS)
+    torch_row.update(corpus="full", backend="torch", chunks=10_000, ask_p95_ms=120.0, ratio=0.95, build_mode="built",
+                     first_answer_s=3.0, speedup_vs_torch=1.0, recall_vs_torch=1.0)
+    onnx_row.update(torch_row, backend="onnx", ask_p95_ms=40.0, speedup_vs_torch=1.3, recall_vs_torch=0.999,
+                    bare_speedup_vs_torch=1.25)
+    targets = {t["target"]: t for t in evaluate_targets([torch_row, onnx_row], 0.4, default_backend="onnx")}
+    assert {k: t["status"] for k, t in targets.items()} == {
         "ask p95 ≤ 100 ms at ~10k chunks": "not met",
         "ask p95 ≤ 250 ms at ~100k chunks": "not measured",
         "build ≥ 90% of the bare encode loop": "met",
+        "default backend (onnx) builds ≥ 2× faster than torch": "not met",
+        "default backend recall@10 vs torch ≥ 0.99": "met",
         "--help < 1 s": "met",
         "first answer after start ≤ 15 s": "met",
     }
+    assert targets["default backend (onnx) builds ≥ 2× faster than torch"]["value"] == \
+        "full/onnx 1.30× (bare loop, interleaved with torch: 1.25×)"
+    onnx_row.update(speedup_vs_torch=2.1, recall_vs_torch=0.95)
+    targets = {t["target"]: t["status"] for t in evaluate_targets([torch_row, onnx_row], 0.4)}
+    assert targets["default backend (onnx) builds ≥ 2× faster than torch"] == "met"
+    assert targets["default backend recall@10 vs torch ≥ 0.99"] == "not met"
+
+
+def test_int8_variants_quantize_only_the_chosen_weights(tmp_path: Path) -> None:
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from bench.int8 import quantize
+
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.normal(size=(8, 8)).astype(np.float32), f"w{i}") for i in range(2)]
+    nodes = [helper.make_node("MatMul", ["x", "w0"], ["h"], name="/layer.0/attention/self/query/MatMul"),
+             helper.make_node("MatMul", ["h", "w1"], ["y"], name="/layer.0/output/dense/MatMul")]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 8])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 8])], weights)
+    source = tmp_path / "model.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(source))
+    for include, quantized in ((r"self/query", 1), (r".", 2)):
+        target = tmp_path / f"q-{quantized}.onnx"
+        quantize(source, target, per_channel=True, include=include)
+        kinds = [n.op_type for n in onnx.load(str(target)).graph.node]
+        assert kinds.count("MatMulInteger") == quantized and kinds.count("MatMul") == 2 - quantized, kinds

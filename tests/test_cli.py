@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -113,16 +115,22 @@ def test_ask_refusal_and_empty_question(seed_index_dir: Path, capsys: pytest.Cap
 def test_batch_answers_forty_questions_with_one_model_load(seed_index_dir: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import onnxruntime
     import sentence_transformers
 
     loads = []
-    original = sentence_transformers.SentenceTransformer.__init__
 
-    def counting_init(self, *args, **kwargs) -> None:
-        loads.append(args)
-        original(self, *args, **kwargs)
+    def counting(cls: type) -> None:  # counts model loads by either backend
+        original = cls.__init__
 
-    monkeypatch.setattr(sentence_transformers.SentenceTransformer, "__init__", counting_init)
+        def counting_init(self, *args, **kwargs) -> None:
+            loads.append(cls.__name__)
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counting_init)
+
+    counting(sentence_transformers.SentenceTransformer)
+    counting(onnxruntime.InferenceSession)
     questions = ["What tier is Lithuania on?", "How many inspections did the SLI conduct?",
                  "What does the report recommend?", "What tier is Canada on?"] * 10
     lines = [json.dumps({"id": f"q{i}", "question": q, "history": []}) for i, q in enumerate(questions)]
@@ -136,7 +144,7 @@ def test_batch_answers_forty_questions_with_one_model_load(seed_index_dir: Path,
     answered = [r for r in replies if "error" not in r]
     assert [r["id"] for r in answered] == [f"q{i}" for i in range(40)]
     assert "Tier 1" in answered[0]["answer"] and answered[3]["refused"] is True
-    assert len(loads) == 1
+    assert loads == ["InferenceSession"]  # the default backend, loaded once
 
 
 def test_chat_keeps_the_conversation(tmp_path: Path, seed_path: Path) -> None:
@@ -148,3 +156,18 @@ def test_chat_keeps_the_conversation(tmp_path: Path, seed_path: Path) -> None:
     assert "Tier 1" in result.stdout and "national rapporteur" in result.stdout
     assert "(conversation cleared)" in result.stdout and "empty" in result.stdout
     assert "Sources:" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_build_progress_bar_shows_texts_per_second_and_time_left(capsys: pytest.CaptureFixture) -> None:
+    from assistant.cli import _progress_bar
+
+    update, close = _progress_bar("embedding", True)
+    assert update is not None
+    for done in (256, 512, 768):
+        time.sleep(0.15)  # past tqdm's minimum refresh interval
+        update(done, 1000)
+    close()
+    drawn = capsys.readouterr().err
+    # done/total [elapsed<remaining, rate]
+    assert re.search(r" [1-9]\d+/1000 \[\d\d:\d\d<\d\d:\d\d, [\d.]+ texts/s\]", drawn), drawn
+    assert _progress_bar("embedding", False)[0] is None

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from index.embed import HashingEmbedder
 from index.lexical import Bm25Index
 from index.search import TipIndex
 from index.settings import Settings
@@ -20,6 +21,7 @@ from index.store import (
     IndexMismatchError,
     IndexNotFoundError,
     build_index,
+    index_backends,
     load_stored,
     read_manifest,
 )
@@ -156,3 +158,76 @@ def test_hnsw_above_threshold_finds_the_same_top_hit(corpus: Path, tmp_path: Pat
     for query in ("forced labor in fishing", "national rapporteur", "Rohingya refugees"):
         assert [h.chunk.chunk_id for h in exact.search(query, k=3, retrieval="dense")] == \
                [h.chunk.chunk_id for h in approx.search(query, k=3, retrieval="dense")]
+
+
+class _Backend(HashingEmbedder):
+    """A stand-in model whose vectors claim to come from ``backend`` (the mixing rule reads only that name)."""
+
+    def __init__(self, backend: str) -> None:
+        super().__init__("hashing-64")
+        self.name = "stand-in-model"
+        self.backend = backend
+
+
+def _document_backends(index_dir: Path) -> dict[str, str]:
+    return {d["country"]: d["embed_backend"] for d in read_manifest(index_dir)["documents"]}
+
+
+def test_manifest_records_the_backend_of_every_document(corpus: Path, tmp_path: Path) -> None:
+    build_index([corpus], tmp_path / "hashing", SETTINGS)
+    assert read_manifest(tmp_path / "hashing")["embed_backend"] == "hashing"
+    build_index([corpus], tmp_path / "torch", SETTINGS, embedder=_Backend("torch"))
+    manifest = read_manifest(tmp_path / "torch")
+    assert manifest["embed_backend"] == "torch" and index_backends(manifest) == ["torch"]
+    assert set(_document_backends(tmp_path / "torch").values()) == {"torch"}
+
+
+def test_fp32_backends_share_an_index_and_int8_never_mixes(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
+    # Querying a torch-built index with ONNX fp32 vectors is allowed; any other backend is a clear mismatch.
+    assert load_stored(index_dir, model="stand-in-model", backend="onnx").chunks
+    with pytest.raises(IndexMismatchError, match=r"torch backend.*onnx-int8.*--embed-backend torch"):
+        load_stored(index_dir, model="stand-in-model", backend="onnx-int8")
+    with pytest.raises(IndexMismatchError, match="--embed-backend torch"):
+        TipIndex.load(index_dir, SETTINGS, embedder=_Backend("onnx-int8"))
+    assert TipIndex.load(index_dir, SETTINGS, embedder=_Backend("onnx")).search("forced labor", k=1)
+
+
+def test_rebuild_keeps_vectors_across_fp32_backends_only(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
+    haiti = corpus / "haiti.txt"
+    haiti.write_text(haiti.read_text(encoding="utf-8").replace("Haiti does not", "Haiti still does not"),
+                     encoding="utf-8")
+    report = build_index([corpus], index_dir, SETTINGS, embedder=_Backend("onnx"))
+    assert (report.embedded_documents, report.reused_documents) == (1, 3)
+    assert _document_backends(index_dir) == {"Haiti": "onnx", "Lithuania": "torch", "Malaysia": "torch",
+                                             "Cambodia": "torch"}
+    manifest = read_manifest(index_dir)
+    assert manifest["embed_backend"] == "onnx" and index_backends(manifest) == ["onnx", "torch"]
+    with pytest.raises(IndexMismatchError, match="not comparable"):
+        load_stored(index_dir, backend="onnx-int8")
+    # A backend outside the fp32 family re-embeds everything, and then only mixes with itself.
+    report = build_index([corpus], index_dir, SETTINGS, embedder=_Backend("onnx-int8"))
+    assert (report.embedded_documents, report.reused_documents) == (4, 0)
+    assert set(_document_backends(index_dir).values()) == {"onnx-int8"}
+    report = build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
+    assert (report.embedded_documents, report.reused_documents) == (4, 0)
+
+
+def test_index_from_before_backends_were_recorded_counts_as_torch(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
+    path = index_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    del manifest["embed_backend"]
+    for entry in manifest["documents"]:
+        del entry["embed_backend"]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    assert index_backends(read_manifest(index_dir)) == ["torch"]
+    assert load_stored(index_dir, backend="onnx").chunks
+    with pytest.raises(IndexMismatchError):
+        load_stored(index_dir, backend="onnx-int8")
+    report = build_index([corpus], index_dir, SETTINGS, embedder=_Backend("onnx"))
+    assert report.reused_documents == 4

@@ -1,0 +1,266 @@
+"""Embedding backends: the mixing rule, the ONNX backend's pooling, model-folder reading and export cache.
+
+Only the tests marked ``model`` run the real model (and its ONNX export); the others use small folders
+and arrays made here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import onnx_model
+from index.embed import (
+    HashingEmbedder,
+    OnnxEmbedder,
+    SentenceTransformerEmbedder,
+    backend_of,
+    make_embedder,
+    pool,
+    resolve_model_path,
+    vectors_mix,
+)
+from index.errors import EmbeddingModelError, SettingsError
+from index.settings import Settings
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PACKAGED = "all-MiniLM-L6-v2"
+
+
+def test_mixing_rule() -> None:
+    assert vectors_mix("torch", "onnx") and vectors_mix("onnx", "torch")
+    assert vectors_mix("onnx", "onnx") and vectors_mix("torch", "torch") and vectors_mix("hashing", "hashing")
+    assert not vectors_mix("hashing", "torch") and not vectors_mix("onnx", "hashing")
+    # A backend outside the table (an int8 model, say) mixes with itself only.
+    assert vectors_mix("onnx-int8", "onnx-int8")
+    assert not vectors_mix("onnx-int8", "onnx") and not vectors_mix("torch", "onnx-int8")
+    assert backend_of("hashing-64", "onnx") == "hashing" and backend_of(PACKAGED, "onnx") == "onnx"
+
+
+def test_make_embedder_and_setting() -> None:
+    assert isinstance(make_embedder(PACKAGED, "onnx"), OnnxEmbedder)
+    assert isinstance(make_embedder(PACKAGED, "torch"), SentenceTransformerEmbedder)
+    assert isinstance(make_embedder("hashing-32", "onnx"), HashingEmbedder)
+    assert make_embedder(PACKAGED, "onnx").backend == "onnx" and make_embedder(PACKAGED, "torch").backend == "torch"
+    with pytest.raises(EmbeddingModelError, match="unknown embedding backend"):
+        make_embedder(PACKAGED, "tensorflow")
+    assert Settings.load(env={}).indexing.embed_backend == "onnx"
+    assert Settings.load(env={"TIP_ASSISTANT_EMBED_BACKEND": "torch"}).indexing.embed_backend == "torch"
+    with pytest.raises(SettingsError, match="embed_backend='onnx-int8' is not one of onnx, torch"):
+        Settings.load({"embed_backend": "onnx-int8"}, env={})
+
+
+def test_cli_flag_reaches_the_settings() -> None:
+    from assistant.cli import _settings, build_parser
+
+    parser = build_parser()
+    for argv in (["ask", "q", "--embed-backend", "torch"], ["index", "build", "--embed-backend", "torch"],
+                 ["search", "q", "--embed-backend", "torch"], ["serve", "--embed-backend", "torch"],
+                 ["chat", "--embed-backend", "torch"], ["eval", "--gold", "g.jsonl", "--embed-backend", "torch"]):
+        assert _settings(parser.parse_args(argv)).indexing.embed_backend == "torch", argv
+    with pytest.raises(SystemExit):
+        parser.parse_args(["ask", "q", "--embed-backend", "int8"])
+
+
+def _reference_pool(hidden: np.ndarray, mask: np.ndarray, mode: str) -> np.ndarray:
+    """Pooling written out one row at a time, as sentence-transformers defines it."""
+    rows = []
+    for h, m in zip(hidden, mask, strict=True):
+        kept = h[m.astype(bool)]
+        vector = {"mean": kept.mean(axis=0), "mean_sqrt_len_tokens": kept.sum(axis=0) / np.sqrt(len(kept)),
+                  "cls": kept[0], "max": kept.max(axis=0)}[mode]
+        rows.append(vector / np.linalg.norm(vector))
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("mode", ["mean", "mean_sqrt_len_tokens", "cls", "max"])
+def test_pooling_ignores_padding_and_normalises(mode: str) -> None:
+    rng = np.random.default_rng(3)
+    hidden = rng.normal(size=(3, 7, 5)).astype(np.float32)
+    mask = np.array([[1] * 7, [1] * 4 + [0] * 3, [1] * 2 + [0] * 5])
+    pooled = pool(hidden, mask, mode)
+    assert pooled.dtype == np.float32 and pooled.shape == (3, 5)
+    assert np.allclose(pooled, _reference_pool(hidden, mask, mode), atol=1e-6)
+    assert np.allclose(np.linalg.norm(pooled, axis=1), 1.0, atol=1e-6)
+    noisy = hidden.copy()
+    noisy[mask == 0] = 1e4  # whatever the model puts at padded positions
+    assert np.allclose(pool(noisy, mask, mode), pooled, atol=1e-6)
+    with pytest.raises(EmbeddingModelError, match="lasttoken"):
+        pool(hidden, mask, "lasttoken")
+
+
+def _model_folder(root: Path, modules: list[str] | None = None, pooling: dict | None = None,
+                  tokenizer: bool = True, weights: bytes = b"weights") -> Path:
+    """A sentence-transformers folder with small stand-in files (enough for read_layout and fingerprint)."""
+    root.mkdir(parents=True, exist_ok=True)
+    kinds = modules or ["Transformer", "Pooling", "Normalize"]
+    paths = {"Transformer": "", "Pooling": "1_Pooling", "Normalize": "2_Normalize", "Dense": "2_Dense"}
+    (root / "modules.json").write_text(json.dumps(
+        [{"idx": i, "name": str(i), "path": paths[k], "type": f"sentence_transformers.models.{k}"}
+         for i, k in enumerate(kinds)]), encoding="utf-8")
+    (root / "config.json").write_text(json.dumps({"hidden_size": 8, "max_position_embeddings": 512}), "utf-8")
+    (root / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 96}), encoding="utf-8")
+    (root / "1_Pooling").mkdir(exist_ok=True)
+    (root / "1_Pooling" / "config.json").write_text(json.dumps(
+        pooling or {"word_embedding_dimension": 8, "pooling_mode_mean_tokens": True}), encoding="utf-8")
+    if tokenizer:
+        (root / "tokenizer.json").write_text("{}", encoding="utf-8")
+    (root / "model.safetensors").write_bytes(weights)
+    return root
+
+
+def test_layout_of_the_packaged_model_reads_only_its_configuration() -> None:
+    layout = onnx_model.read_layout(Path(resolve_model_path(PACKAGED)))
+    assert (layout.max_seq_length, layout.pooling, layout.dimension, layout.normalize) == (256, "mean", 384, True)
+    assert not layout.do_lower_case and layout.tokenizer_file.is_file()
+    assert OnnxEmbedder(PACKAGED).dimension == 384  # from the configuration: no model is loaded (conftest)
+
+
+def test_layout_rejects_what_the_onnx_backend_cannot_reproduce(tmp_path: Path) -> None:
+    layout = onnx_model.read_layout(_model_folder(tmp_path / "ok"))
+    assert (layout.max_seq_length, layout.pooling, layout.dimension) == (96, "mean", 8)
+    new_style = onnx_model.read_layout(_model_folder(tmp_path / "new", pooling={"pooling_mode": "cls"}))
+    assert new_style.pooling == "cls" and new_style.dimension == 8
+    cases = {
+        "dense": _model_folder(tmp_path / "dense", modules=["Transformer", "Pooling", "Dense"]),
+        "two modes": _model_folder(tmp_path / "two", pooling={"pooling_mode_mean_tokens": True,
+                                                               "pooling_mode_max_tokens": True}),
+        "lasttoken": _model_folder(tmp_path / "last", pooling={"pooling_mode_lasttoken": True}),
+        "no tokenizer.json": _model_folder(tmp_path / "slow", tokenizer=False),
+        "no modules.json": tmp_path / "plain",
+    }
+    (tmp_path / "plain").mkdir()
+    for case, folder in cases.items():
+        with pytest.raises(EmbeddingModelError, match="--embed-backend torch"):
+            onnx_model.read_layout(folder)
+            pytest.fail(case)
+
+
+def test_export_is_cached_atomic_and_keyed_by_the_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = onnx_model.read_layout(_model_folder(tmp_path / "model"))
+    calls: list[Path] = []
+
+    def fake_export(layout: onnx_model.ModelLayout, path: Path) -> list[str]:
+        calls.append(path)
+        assert path.parent.is_dir() and path.name.endswith(".tmp")  # written under a temporary name
+        path.write_bytes(b"onnx")
+        return ["input_ids", "attention_mask"]
+
+    monkeypatch.setattr(onnx_model, "export", fake_export)
+    cache = tmp_path / "cache"
+    first = onnx_model.ensure_onnx("My/Model", layout, cache)
+    assert first.read_bytes() == b"onnx" and first.parent.parent == cache
+    assert first.parent.name.startswith("my-model-") and len(calls) == 1
+    assert json.loads((first.parent / "export.json").read_text())["inputs"] == ["input_ids", "attention_mask"]
+    assert onnx_model.ensure_onnx("My/Model", layout, cache) == first and len(calls) == 1  # reused
+    assert [p.name for p in first.parent.iterdir() if p.name.endswith(".tmp")] == []
+    # Other weights: another fingerprint, another export.
+    other = onnx_model.read_layout(_model_folder(tmp_path / "other", weights=b"other weights"))
+    assert onnx_model.ensure_onnx("My/Model", other, cache) != first and len(calls) == 2
+
+
+def test_failed_export_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    layout = onnx_model.read_layout(_model_folder(tmp_path / "model"))
+
+    def half_written(layout: onnx_model.ModelLayout, path: Path) -> list[str]:
+        path.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(onnx_model, "export", half_written)
+    with pytest.raises(EmbeddingModelError, match=r"cannot write the ONNX export.*No space left"):
+        onnx_model.ensure_onnx("model", layout, tmp_path / "cache")
+    assert [p for p in (tmp_path / "cache").rglob("*") if p.is_file()] == []
+
+    def unsupported(layout: onnx_model.ModelLayout, path: Path) -> list[str]:
+        raise EmbeddingModelError("exporting failed; use --embed-backend torch")
+
+    monkeypatch.setattr(onnx_model, "export", unsupported)
+    with pytest.raises(EmbeddingModelError, match="--embed-backend torch"):
+        onnx_model.ensure_onnx("model", layout, tmp_path / "cache")
+    assert not list((tmp_path / "cache").rglob("*.onnx"))
+
+
+@pytest.mark.model
+def test_onnx_vectors_equal_sentence_transformers_vectors(seed_path: Path, factbook_dir: Path) -> None:
+    from index.chunk import chunk_documents
+    from index.parse import load_paths
+    from index.store import sentence_table
+
+    loaded = load_paths([seed_path, factbook_dir])
+    documents = {d.doc_id: d for d in loaded.documents}
+    texts = list(dict.fromkeys([c.text for c in chunk_documents(loaded.documents)]
+                               + [documents[d].text[a:b] for d, a, b in sentence_table(loaded.documents)]))
+    long_text = " ".join(texts[:40])  # far beyond max_seq_length: both must truncate at 256 tokens
+    texts += [long_text, "Tier 2", "", "  spaced   out  ", "Čeština, 中文 and emoji 🙂"]
+    onnx = make_embedder(PACKAGED, "onnx")
+    torch = make_embedder(PACKAGED, "torch")
+    a, b = onnx.encode(texts), torch.encode(texts, batch_size=32)
+    assert a.shape == b.shape == (len(texts), 384) and a.dtype == np.float32
+    cosines = (a * b).sum(axis=1)
+    assert cosines.min() >= 0.9999, texts[int(cosines.argmin())]
+    # The same token ids as sentence-transformers' own tokenizer, truncation included.
+    assert isinstance(onnx, OnnxEmbedder) and isinstance(torch, SentenceTransformerEmbedder)
+    model = torch._load()
+    tokenize = getattr(model, "preprocess", None) or model.tokenize
+    features = tokenize(texts[-5:])
+    ours = onnx._tokenizer.encode_batch(texts[-5:])  # type: ignore[union-attr]
+    assert [e.ids for e in ours] == features["input_ids"].tolist()
+    assert [e.attention_mask for e in ours] == features["attention_mask"].tolist()
+    assert len(ours[0].ids) == 256  # the long text, truncated
+    # One text alone or in a batch: the same vector.
+    assert np.allclose(onnx.encode([texts[7]])[0], a[7], atol=1e-5)
+
+
+@pytest.mark.model
+def test_onnx_backend_answers_without_importing_torch() -> None:
+    make_embedder(PACKAGED, "onnx").encode(["export the model if it is not cached yet"])
+    code = ("import sys; from index.embed import make_embedder; "
+            f"v = make_embedder({PACKAGED!r}, 'onnx').encode(['What tier is Lithuania on?']); "
+            "print(v.shape, sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
+                         check=True).stdout
+    assert out.strip() == "(1, 384) []"
+
+
+class _TokenVectors:
+    """An ONNX session stand-in: each token's vector depends on its id only, and every call's shape is kept."""
+
+    def __init__(self) -> None:
+        self.table = np.random.default_rng(5).normal(size=(30522, 8)).astype(np.float32)
+        self.shapes: list[tuple[int, int]] = []
+
+    def run(self, _outputs: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        assert set(feeds) == {"input_ids", "attention_mask", "token_type_ids"}
+        self.shapes.append(feeds["input_ids"].shape)
+        return [self.table[feeds["input_ids"]]]
+
+
+def test_runs_stay_within_the_token_budget_and_change_no_vector() -> None:
+    import dataclasses
+
+    from index.embed import load_tokenizer
+
+    layout = onnx_model.read_layout(Path(resolve_model_path(PACKAGED)))
+    texts = ["Tier 2", "A longer sentence about forced labor in the fishing sector of the country.",
+             "word " * 300, "", "The government identified 31 victims.", "Short.", "x " * 90]
+
+    def embedder(budget: int) -> tuple[OnnxEmbedder, _TokenVectors]:
+        made = OnnxEmbedder(PACKAGED, token_budget=budget)
+        made._layout = dataclasses.replace(layout, dimension=8)
+        made._tokenizer, made._session = load_tokenizer(layout), _TokenVectors()
+        made._inputs = ["input_ids", "attention_mask", "token_type_ids"]
+        return made, made._session
+
+    whole, whole_session = embedder(10**9)
+    small, small_session = embedder(64)
+    expected = whole._encode_batch(texts)
+    assert whole_session.shapes == [(len(texts), 256)]  # one call, padded to the truncated longest text
+    assert np.allclose(small._encode_batch(texts), expected, atol=1e-6)
+    assert sum(rows for rows, _ in small_session.shapes) == len(texts)
+    assert all(rows * width <= 64 or rows == 1 for rows, width in small_session.shapes), small_session.shapes
+    assert (1, 256) in small_session.shapes and min(w for _, w in small_session.shapes) == 2  # trimmed padding
