@@ -111,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--corpus", type=Path, action="append", metavar="PATH",
                           help="build temporary indexes from these paths (repeatable)")
     evaluate.add_argument("--config", action="append", metavar="NAME",
-                          help="named configuration(s) side by side (default: hybrid); 'all' runs every one")
+                          help="named configuration(s) side by side (default: hybrid+routing, what ships); "
+                               "'all' runs every one")
     evaluate.add_argument("--out", type=Path, metavar="DIR", help="write table.md, results.json and chart.png here")
     evaluate.add_argument("--json", action="store_true", help="print metrics as JSON")
     evaluate.add_argument("--quiet", action="store_true", help="no progress bar")

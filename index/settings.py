@@ -44,7 +44,8 @@ class IndexingSettings:
     chunk_overlap: int = setting(25, "words of trailing context repeated at the next chunk's head")
     embed_batch_size: int = setting(64, "texts encoded per batch")
     embed_backend: EmbedBackend = setting("onnx", "'onnx': the model exported once to ONNX (cached under the data "
-                                                  "folder) and run by ONNX Runtime, about twice as fast; 'torch': "
+                                                  "folder) and run by ONNX Runtime, no torch at question time; "
+                                                  "'torch': "
                                                   "sentence-transformers on PyTorch. Same vectors: indexes built "
                                                   "by either are read by either")
     max_file_mb: int = setting(100, "larger input files are skipped with a message")

@@ -57,3 +57,15 @@ def test_settings_command_lists_every_setting(capsys: pytest.CaptureFixture, mon
     assert any(line.split()[:3] == ["search", "top_k", "11"] for line in lines)
     assert main(["settings", "--markdown"]) == 0
     assert "| answering | `refusal_threshold` |" in capsys.readouterr().out
+
+
+def test_readme_configuration_table_is_the_settings_command_output(capsys: pytest.CaptureFixture) -> None:
+    """The README's table is pasted from `tip-assistant settings --markdown`: it must not drift from the code."""
+    from pathlib import Path
+
+    from assistant.cli import main
+
+    assert main(["settings", "--markdown"]) == 0
+    table = capsys.readouterr().out.strip()
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert table in readme
