@@ -44,6 +44,7 @@ _SCAFFOLDING = re.compile(
     r"\bpls\b|\bplease\b",
     re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
+_OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(?!\s+(about|of)\b)", re.I)
 _TOPIC_BACK = re.compile(r"\b(that|this|it|them|those|these|the same)\b", re.I)
 
 
@@ -106,6 +107,7 @@ class Assistant:
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first question."""
         self.index.embed_query("warm up")
+        self.index.correct_spelling("warm up")
 
     # The public question-answering entry points
 
@@ -189,6 +191,10 @@ class Assistant:
         started = time.perf_counter()
         answering = self.settings.answering
         parsed = analyse(question, answering.max_question_chars, answering.overlong_questions == "refuse")
+        corrected, slips = self.index.correct_spelling(parsed.text)
+        if slips:
+            parsed = dataclasses.replace(parsed, text=corrected, notes=[*parsed.notes, "Read " + ", ".join(
+                f"“{s.typed}” as “{s.read}”" for s in slips) + "."])
         history = [h[: answering.max_question_chars * 4] for h in (history or [])
                    if isinstance(h, str) and h.strip()][-20:]
         single = self.countries[0] if len(self._by_country) == 1 else None
@@ -207,9 +213,11 @@ class Assistant:
             bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing)))))
         context = f"{history[-1]} {parsed.text}" if topic_back else parsed.text
         cues = own
-        if history and not own.any and (own.ellipsis or len(own_focus) <= FOLLOW_UP_TERMS):
-            # "And convictions?", "Why did it stay there?": the question before says what kind of answer.
-            earlier = read_cues(history[-1])
+        earlier = read_cues(history[-1]) if history else None
+        if earlier is not None and not own.any and (own.ellipsis or len(own_focus) <= FOLLOW_UP_TERMS) and (
+                not _OWN_QUESTION.search(parsed.text) or (own.why and (earlier.tier or earlier.move is not None))):
+            # "And convictions?", "Why did it stay there?": the question before says what kind of answer. A
+            # question with its own wh-word ("And what has it done with …?") keeps its own kind.
             cues = dataclasses.replace(earlier, why=own.why or earlier.why, ellipsis=True)
         focus = self.evidence.focus(context, resolved.subjects)
         editions = self._editions_named(context)
@@ -217,6 +225,9 @@ class Assistant:
                       inherited=resolved.inherited, placement_only=placement_only(focus),
                       missing_only=bool(resolved.missing) and not resolved.subjects, editions=len(editions))
         intent = None if parsed.injection else decide(cues, scope)
+        pool: list[str] = []
+        if intent is Intent.COUNTRY and cues.among and len(resolved.named) >= 2 and not filtered:
+            pool = list(resolved.subjects)  # "Which of X, Y and Z …": the answer is among them
         if intent is Intent.COUNTRY and not filtered:
             # The answer is a narrative's country; the countries the question names are part of its topic.
             resolved.mentioned = list(dict.fromkeys([*resolved.mentioned, *resolved.subjects, *resolved.missing]))
@@ -228,7 +239,7 @@ class Assistant:
         turn = Turn(question=parsed.text, intent=intent, cues=cues, subjects=resolved.subjects,
                     missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
                     context=self.index.expand_query(context), history=history, filtered=filtered,
-                    by_adjective=resolved.by_adjective, years=editions)
+                    by_adjective=resolved.by_adjective, years=editions, pool=pool)
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn

@@ -79,6 +79,13 @@ _ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|creat
 _PLACEMENT = re.compile(r"\bminimum standards\b|\bTier [123]\b|\bWatch List\b|\bSpecial Case\b")
 
 
+def boilerplate(text: str) -> bool:
+    """Whether a sentence only states the placement: "does not fully meet the minimum standards …" or a short
+    "therefore, X remained on Tier 2" (a longer one, such as a waiver's, says more)."""
+    return bool(re.search(r"\bfully meets?\b[^;]{0,20}\bminimum standards\b", text)) or (
+        bool(re.search(r"\bTier [123]\b|\bWatch List\b|\bSpecial Case\b", text, re.I)) and len(text) < 120)
+
+
 def placement_statement(text: str) -> bool:
     """Whether a sentence is the narrative's placement boilerplate ("does not fully meet the minimum standards …")."""
     return bool(_PLACEMENT.search(text))

@@ -49,7 +49,7 @@ _OPINION = re.compile(
 _PREDICTION = re.compile(
     r"\bwill\b[^?.]{0,80}\b(next year|in (the )?(coming|next)|ever|someday|one day|soon|in 20[3-9]\d|"
     r"in 202[4-9]|future)\b|\b(predict|prediction|forecast|likely to (be|get|fall|drop|move|improve|rise))\b|"
-    r"\bchances? (of|that)\b|\bnext year'?s\b", re.I)
+    r"\bchances? (of|that)\b|\bnext year'?s\b|^\W*when will\b", re.I)
 _ADVICE = re.compile(
     r"\b(donate|donating|donation|charity|charities|invest|investing|investment)\b|\bshould (i|we)\b|"
     r"\b(can|could|may) (i|we)\b|\bhow (can|do|should) (i|we)\b|\bwhere (can|should) (i|we)\b|"
@@ -58,27 +58,36 @@ _ADVICE = re.compile(
 # Everyday topics no TIP narrative is about; asked alone they get one plain sentence, not a report quote.
 _OFF_TOPIC = re.compile(
     r"\b(hotels?|restaurants?|weather|forecast|flights?|airport|sightseeing|vacation|holiday|tourist attractions?|"
-    r"recipe|joke|currency|exchange rate|time zone|capital (city )?of|stock market)\b", re.I)
+    r"recipe|joke|currency|exchange rate|time zone|capital (city )?of|stock market|elections?|elected|beach(es)?|"
+    r"nightlife|museums?|best time (of (the )?year )?to (visit|go|travel)|football|soccer|cuisine)\b", re.I)
 # Tasks that are not questions about the report ("Write me a poem about …"), whatever their topic.
 _TASK = re.compile(r"\b(write|compose|draft|generate|create|make)\b( me| us)? (a|an|some|the)\b[^?]{0,40}\b(poem|song|"
-                   r"story|stories|essay|tweet|letter|speech|joke|haiku|slogan|rap|limerick|code|script)\b|"
-                   r"\btell me a (joke|story)\b", re.I)
+                   r"story|stories|essay|tweet|letter|speech|joke|haiku|slogan|rap|limerick|code|script|proposal|"
+                   r"email|e-mail|cv|resume|press release|grant application|cover letter)\b|"
+                   r"\btell me a (joke|story)\b|\bhelp me (write|draft|prepare|compose)\b", re.I)
 _COUNTRY_NOUN = (r"(country|countries|government|governments|nation|nations|jurisdiction|jurisdictions|"
                  r"regime|regimes|territory|territories|state)")
+_NARRATIVE_ASKED = (r"\b(which|what) (country|government|nation)'?s (write-?up|narrative|chapter|section|entry|report|"
+                    r"page|nationals|citizens)\b|\bwhose (nationals|citizens|narrative|write-?up|chapter|entry)\b")
 # Words between "which" and "country" qualify it ("which Central American country"); "what did the
 # government" asks something else.
 _QUALIFIER = r"(?:\s+(?!(?:the|a|an|did|does|do|is|are|was|were|has|have|had|its|their|this|that|of)\b)[\w-]+)"
 _ASKS_COUNTRY = re.compile(
     rf"\b(which|what)\b{_QUALIFIER}{{0,3}}?\s+{_COUNTRY_NOUN}\b(?!\s+(agency|agencies|body|bodies|officials?|"
     r"ministr(y|ies)|department|office|institution|program|programme|policy|law|budget|shelter))|"
-    rf"\bwhose government\b|\bin which {_COUNTRY_NOUN}\b",
+    rf"\bwhose government\b|\bin which {_COUNTRY_NOUN}\b|{_NARRATIVE_ASKED}",
     re.I)
+# "Which country's write-up says …", "Whose nationals …": the answer is a narrative's country even when
+# the question describes people by other countries' adjectives.
+_ASKS_NARRATIVE = re.compile(_NARRATIVE_ASKED, re.I)
 _ASKS_GOVERNMENT = re.compile(rf"\b(which|what|whose)\b{_QUALIFIER}{{0,3}}?\s+(government|regime)s?\b", re.I)
 _WHERE = re.compile(r"^\W*(where|in what place)\b|\bwhere\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|what|list|name|how many|all|other|any)\b[^?]{0,30}\b(countries|country|governments|nations|places)\b",
     re.I,
 )
+_WHICH_OF = re.compile(r"\b(which|who) of (them|these|those|the (two|three|four|five|countries|governments))\b|"
+                       r"\bwhich one\b", re.I)
 _AMONG = re.compile(r"\b(among|which of|of these|between)\b", re.I)
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ|differs|difference|both|each of|"
                       r"more than|less than|longer|shorter|better|worse|higher|lower)\b", re.I)
@@ -86,8 +95,8 @@ _EITHER = re.compile(r"\b(which|who)\b[^?]*\bor\b", re.I)
 _QUANTITY = (
     (Quantity.AGE, re.compile(r"\b(what|which) age\b|\bhow (young|old)\b|\bage (of|at|do|does|did)\b|\byoungest\b|"
                               r"\bages?\b[^?]{0,25}\b(start|begin|end)s?\b", re.I)),
-    (Quantity.DURATION, re.compile(r"\bhow long\b|\bhow many (consecutive |straight )?(years|months|weeks|days)\b|"
-                                   r"\b(years?|months?) (running|in a row|straight)\b|\bconsecutive\b", re.I)),
+    (Quantity.DURATION, re.compile(r"\bhow long\b|\bhow many (consecutive |straight )?(years|yrs|months|weeks|days)\b|"
+                                   r"\b(years?|yrs|months?) (running|in a row|straight)\b|\bconsecutive\b", re.I)),
     (Quantity.SHARE, re.compile(r"\bwhat (share|percentage|percent|proportion|fraction|portion)\b|"
                                 r"\bhow much of\b|\bwhat %|\b(gender|sex) (split|breakdown|ratio)\b|\bbreakdown\b",
                                 re.I)),
@@ -110,7 +119,9 @@ _OVERVIEW = re.compile(
     r"\bhighlights\b|\bin a nutshell\b|\bbackground on\b|\bgist\b|"
     r"\bthe (situation|picture)\b|\bwhat does the report say about\b|\bwhat did the report (say|find) about\b|"
     r"\bgive me (an? )?(quick |short |brief )?(summary|overview|rundown|picture)\b|\bdescribe\b|"
-    r"\bhow (bad|serious) is\b|\bwhat about trafficking in\b|\bthe (trafficking )?situation\b", re.I)
+    r"\bhow (bad|serious) is\b|\bwhat about trafficking in\b|\bthe (trafficking )?situation\b|"
+    r"\b(short|quick|brief|condensed) version\b|\bthe basics\b|\b(two|three|a few) (lines|sentences)\b|"
+    r"\bin (brief|short)\b|\b(chapter|write-?up|entry|section) (on|about|for)\b|\bsummari[sz]e the\b", re.I)
 _RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\b|\bought to\b|\bpriorit|"
                         r"\bwhat (more )?(must|could)\b|\bwhat (steps|actions) (should|must|could)\b|"
                         r"\badvice\b|\b(report|it) suggests?\b|\bsuggested (steps|actions|measures)\b", re.I)
@@ -134,14 +145,16 @@ _ENTITY = re.compile(r"^\W*(who|whom|which|what (kind|kinds|type|types|sort|sort
 _METHOD = re.compile(r"^\W*(and\s+)?how\b(?!\s+(many|much|long|old|young|often|far|bad|serious)\b)", re.I)
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
 _PERSON = re.compile(
-    r"\bwho (is|was|are|were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|prime minister|"
-    r"rapporteur|coordinator|spokes|ambassador|judge|commissioner|ombuds|official|officer|responsible for|"
-    r"in charge)|"
-    r"\bwho (heads|chairs|leads|runs|directs|led|headed|chaired)\b|"
+    r"\bwho(?:'s| is| was| are| were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|"
+    r"prime minister|rapporteur|coordinator|spokes|ambassador|judge|commissioner|ombuds|official|officer|"
+    r"responsible for|in charge|employee|owner)|"
+    r"\bwho (heads|chairs|leads|runs|directs|led|headed|chaired)\b(?!\s+(the\s+)?(syndicates?|networks?|gangs?|"
+    r"rings?|groups?|operations?|trafficking|schemes?|the trade)\b)|"
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
     r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b|"
     r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
-_WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif)", re.I)
+_WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif\w*|how come|what led to|led to|caus\w*|explain\w*|"
+                  r"grounds for)\b|\bwhat (got|made|put|pushed|sent|dragged|kept|landed)\b", re.I)
 _NOT_ON = re.compile(r"\bnot (on|in|placed on|ranked)\b|\bisn'?t on\b|\baren'?t on\b", re.I)
 _OVER_TIME = re.compile(r"\b(chang\w*|over (the )?(years|time)|history|historic\w*|trend\w*|each year|every year|"
                         r"year (by|to|after) year|across (the )?(editions|years|reports)|evolv\w*|trajectory|"
@@ -156,10 +169,12 @@ class Cues:
 
     out_of_scope: str | None = None  # "task", "opinion", "prediction", "advice" or "off-topic"
     asks_country: bool = False  # "which country/government", "in which country"
+    asks_narrative: bool = False  # "which country's write-up", "whose nationals"
     asks_government: bool = False  # "which government": a narrative's country even when others are named
     where: bool = False
     across: bool = False  # "which countries", "list ... countries"
     among: bool = False  # "among X, Y and Z", "which of X or Y"
+    which_of: bool = False  # "which of them", "which of these": a choice among named countries
     compare: bool = False
     either: bool = False  # "which ... X or Y"
     tier: bool = False
@@ -203,10 +218,12 @@ def read_cues(text: str) -> Cues:
     return Cues(
         out_of_scope=out_of_scope,
         asks_country=bool(_ASKS_COUNTRY.search(text)),
+        asks_narrative=bool(_ASKS_NARRATIVE.search(text)),
         asks_government=bool(_ASKS_GOVERNMENT.search(text)),
         where=bool(_WHERE.search(text)),
         across=bool(_ACROSS.search(text)),
         among=bool(_AMONG.search(text)),
+        which_of=bool(_WHICH_OF.search(text)),
         compare=bool(_COMPARE.search(text)),
         either=bool(_EITHER.search(text)),
         tier=mentions_tier(text),
@@ -255,9 +272,13 @@ def decide(cues: Cues, scope: Scope) -> Intent:
         return Intent.LISTING
     if scope.named >= 2 and cues.compare and placement:
         return Intent.COMPARISON
+    if cues.why and placement and scope.subjects >= 1 and not cues.across:
+        return Intent.TIER  # "Why was X downgraded?": the placement, then the summary's reasons
+    if cues.among and scope.named >= 2 and (cues.asks_government or cues.asks_country or cues.which_of):
+        return Intent.COUNTRY  # "Which of X, Y and Z …?": the named countries whose narratives say it
     if cues.asks_government and not cues.among:
         return Intent.COUNTRY
-    if cues.asks_country and scope.subjects == 0:
+    if cues.asks_country and (scope.subjects == 0 or cues.asks_narrative):
         return Intent.COUNTRY
     if cues.where and scope.subjects == 0 and not scope.missing_only:
         return Intent.COUNTRY

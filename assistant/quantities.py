@@ -48,8 +48,9 @@ _PATTERNS: dict[Quantity, re.Pattern[str]] = {
         rf"|\b(?:minors|children|child)\b",
         re.I),
     Quantity.SHARE: re.compile(
-        rf"{_NUMBER}\s*(?:%|percent\b|per cent\b)|\b(?:half|a third|one third|a quarter|one quarter|two-thirds|"
-        rf"three-quarters|the majority|a majority|most)\b(?:\s+of)?",
+        rf"{_NUMBER}\s*(?:%|percent\b|per cent\b)|\b(?:(?:less|more|fewer) than |nearly |almost |about |over |"
+        rf"roughly |around |approximately )?(?:half|a third|one[- ]third|a quarter|one[- ]quarter|two[- ]thirds|"
+        rf"three[- ]quarters|the majority|a majority)\b(?:\s+of)?|\bmost(?=\s+of\b)",
         re.I),
     Quantity.MONEY: re.compile(
         rf"(?:[$€£¥]|\b(?:US\$|USD|EUR|GBP)\s?)\s?\d[\d,]*(?:\.\d+)?{_SCALE}(?:\s*\([^)]{{0,40}}\))?"

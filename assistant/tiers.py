@@ -28,16 +28,17 @@ QUOTE_MAX_CHARS = 320
 
 _TIER_WORDS = re.compile(
     r"\btiers?\b|\bwatch ?list\b|\brank(s|ed|ing|ings)?\b|\brating\b|\brated\b|\bplacement\b|\bplaced\b|"
-    r"\bupgraded\b|\bdowngraded\b|\bspecial case\b",
+    r"\bupgrades?\b|\bupgraded\b|\bdowngrades?\b|\bdowngraded\b|\bdemotion\b|\bspecial case\b",
     re.I,
 )
 _TIER_NAME = re.compile(r"\btier\s*(1|2|3|one|two|three|i{1,3})\b(\s*(watch\s*list|wl))?|\bwatch\s*list\b|"
                         r"\bspecial case\b", re.I)
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "i": "1", "ii": "2", "iii": "3"}
 _MOVES = {
-    "downgraded": re.compile(r"\bdowngraded\b|\b(dropped|lowered|moved down|fell|demoted|bumped down|knocked down|"
-                             r"slip|slips|slipped|slid|relegated)\b", re.I),
-    "upgraded": re.compile(r"\bupgraded\b|\b(raised|moved up|promoted|improved to|bumped up|climbed)\b", re.I),
+    "downgraded": re.compile(r"\bdowngraded?\b|\bdowngrades\b|\bdemotion\b|\b(dropped|lowered|moved down|fell|"
+                             r"demoted|bumped down|knocked down|slip|slips|slipped|slid|relegated)\b", re.I),
+    "upgraded": re.compile(r"\bupgraded?\b|\bupgrades\b|\b(raised|moved up|promoted|improved to|bumped up|"
+                           r"climbed)\b", re.I),
     "remained": re.compile(r"\b(remained|remains|stayed|kept)\b", re.I),
 }
 
@@ -84,7 +85,14 @@ def tier_rank(tier: str | None) -> int:
 _ON_TIER = re.compile(r"\b(on|in|to) (the )?(tier (1|2|3|one|two|three)( watch ?list)?|watch ?list|special case)\b|"
                       r"\btier (1|2|3|one|two|three)( watch ?list)? (country|countries|nation|nations|government|"
                       r"governments|jurisdiction|jurisdictions)\b|\bwatch ?list (country|countries|nations?)\b", re.I)
-_AVOIDED = re.compile(r"\b(avoid\w*|escap\w*|spared|averted|prevent\w*|instead of|otherwise|waiver)\b", re.I)
+_AVOIDED = re.compile(r"\b(avoid\w*|escap\w*|spared|averted|prevent\w*|instead of|otherwise|waiver)\b|"
+                      r"(\bnot|n't|\bnever)\s+([\w-]+\s+){0,3}?(downgraded|dropped|demoted|relegated|"
+                      r"moved down|knocked down|bumped down|lowered|fall|fell)\b", re.I)
+
+
+def avoided(text: str) -> bool:
+    """Whether the text speaks of a placement avoided ("How did X escape Tier 3?")."""
+    return bool(_AVOIDED.search(text))
 
 
 def placement_constraint(text: str) -> bool:

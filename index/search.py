@@ -18,6 +18,7 @@ from index.embed import Embedder, backend_of, make_embedder
 from index.errors import UnknownCountryError
 from index.records import Chunk, Document, Hit
 from index.settings import Settings
+from index.spelling import Correction, Speller
 from index.store import StoredIndex, load_stored
 from index.text import SENTENCE_MAX_CHARS, unit_spans
 
@@ -101,6 +102,7 @@ class TipIndex:
         self._rows_by_year = {y: np.array(r, dtype=np.int64) for y, r in by_year.items()}
         self._rows_by_document = {d: np.array(r, dtype=np.int64) for d, r in by_document.items()}
         self._acronyms: dict[str, str] | None = None
+        self._speller: Speller | None = None
         self._unit_spans: dict[str, list[tuple[int, int]]] = {}
         self._encoded: OrderedDict[str, np.ndarray] = OrderedDict()
         self._encoded_lock = threading.Lock()
@@ -142,6 +144,12 @@ class TipIndex:
         if self._acronyms is None:
             self._acronyms = learn_acronyms(doc.text for doc in self.documents.values())
         return expand_acronyms(query, self._acronyms)
+
+    def correct_spelling(self, text: str) -> tuple[str, list[Correction]]:
+        """``text`` with typing slips corrected against the report's vocabulary (see index.spelling)."""
+        if self._speller is None:
+            self._speller = Speller(doc.text for doc in self.documents.values())
+        return self._speller.correct(text)
 
     def unit_spans(self, doc_id: str) -> list[tuple[int, int]]:
         """Every quotable unit of a document (the sentence store's units), in order; cached."""

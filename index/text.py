@@ -193,7 +193,7 @@ def stem(token: str) -> str:
 
 
 # British spellings users type, mapped to the American ones the report uses (before stemming).
-_AMERICAN = {
+AMERICAN = {
     "labour": "labor", "labours": "labors", "organisation": "organization", "organisations": "organizations",
     "programme": "program", "programmes": "programs", "centre": "center", "centres": "centers",
     "offence": "offense", "offences": "offenses", "defence": "defense", "neighbour": "neighbor",
@@ -217,4 +217,4 @@ def tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     """Lower-cased, stemmed word tokens for lexical matching (British spellings made American)."""
     found = _TOKEN.findall(text.lower().replace("’", "'"))
     return [stem(word) for t in found if keep_stopwords or t not in STOPWORDS
-            for word in _AMERICAN.get(t, t).removesuffix("'s").split()]
+            for word in AMERICAN.get(t, t).removesuffix("'s").split()]

@@ -64,6 +64,28 @@ def test_duration_in_ordinal_words(bot: Assistant) -> None:
     assert not reply.refused and "third consecutive year" in reply.answer
 
 
+def test_years_on_a_tier_from_the_placement_sentence(bot: Assistant) -> None:
+    reply = bot.ask("How many years in a row has Freedonia been on Tier 3?")
+    assert not reply.refused and reply.answer.startswith("**For the fourth consecutive year**")
+    grounded(bot, reply)
+    unstated = bot.ask("For how many consecutive years has Ruritania been on its tier?")
+    assert unstated.refused and unstated.answer.startswith("The report does not say for how long")
+
+
+def test_why_a_placement_gives_the_summary_reasons(bot: Assistant) -> None:
+    reply = bot.ask("Why is Freedonia on Tier 3?")
+    assert reply.intent == "tier" and not reply.answer.startswith(("Yes", "No"))
+    assert "The report's reasons:" in reply.answer and "policy or pattern of forced labor" in reply.answer
+    assert "took some steps" not in reply.answer  # a low placement is explained by its shortcomings
+    grounded(bot, reply)
+
+
+def test_boilerplate_answers_no_other_question(bot: Assistant) -> None:
+    """"does not fully meet the minimum standards" answers placement questions only."""
+    reply = bot.ask("Did Freedonia look into forced labor in the cotton harvest?")
+    assert all("minimum standards" not in c.quote for c in reply.citations)
+
+
 def test_quantity_not_given_is_refused(bot: Assistant) -> None:
     reply = bot.ask("How many shelters does Freedonia run?")
     assert reply.refused and reply.answer.startswith("The report does not say that number")

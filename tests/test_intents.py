@@ -51,6 +51,10 @@ def intent_of(bot):
     ("Can you recommend a safe hotel in Phnom Penh?", Intent.OUT_OF_SCOPE),
     ("Which charity should I donate to in Lebanon?", Intent.OUT_OF_SCOPE),
     ("What's the weather like in Port Moresby in July?", Intent.OUT_OF_SCOPE),
+    ("When will Lebanon's parliament vote on the migrant worker contract?", Intent.OUT_OF_SCOPE),
+    ("Who won Belarus's last parliamentary election?", Intent.OUT_OF_SCOPE),
+    ("what's the best time of year to visit Cuba's beaches?", Intent.OUT_OF_SCOPE),
+    ("Could you help me draft a grant proposal for our shelter in Haiti?", Intent.OUT_OF_SCOPE),
     # ... but an everyday word in a question about trafficking is not off-topic.
     ("Which country's artiste visa program keeps foreign women from leaving the hotel they live in?",
      Intent.COUNTRY),
@@ -68,6 +72,12 @@ def intent_of(bot):
     ("Where are San Bushmen exploited on cattle farms?", Intent.COUNTRY),
     ("Which government steers migrants from Iraq toward the Lithuanian border?", Intent.COUNTRY),
     ("Which country avoided an automatic drop to Tier 3 thanks to a waiver?", Intent.COUNTRY),
+    # The narrative's country is asked for, whatever adjectives describe the people in it.
+    ("Which country's write-up says Egyptian children are forced to beg?", Intent.COUNTRY),
+    ("Whose nationals are lured to Spain with fake job offers?", Intent.COUNTRY),
+    # A choice among named countries by what their narratives say.
+    ("Cuba, Haiti and Lebanon: which of them prosecuted nobody?", Intent.COUNTRY),
+    ("Between Eritrea, China and Belarus, whose government has a policy of forced labor?", Intent.COUNTRY),
     # With a subject, "where" and "which countries" ask for places inside its narrative.
     ("Where do most of the child sex tourists in Haiti come from?", Intent.ENTITY),
     ("Which countries are Romani children from Cambodia forced to beg in?", Intent.ENTITY),
@@ -79,6 +89,10 @@ def intent_of(bot):
     ("Is Haiti on the Tier 2 Watch List?", Intent.TIER),
     ("How long has Madagascar been on the Watch List?", Intent.TIER),
     ("Was Cuba's ranking lowered this year?", Intent.TIER),
+    # Why a placement: the tier answerer gives it with the summary's reasons.
+    ("Why is Cuba on Tier 3?", Intent.TIER),
+    ("What led to Haiti's downgrade?", Intent.TIER),
+    ("whats the reason Syria dropped to tier 3", Intent.TIER),
     # A tier word with another topic is not a placement question.
     ("Did Haiti avoid a drop to Tier 3 thanks to a waiver?", Intent.YES_NO),
     # Quantities, of every kind.
@@ -91,6 +105,7 @@ def intent_of(bot):
     # Broad questions.
     ("Tell me about trafficking in Madagascar.", Intent.OVERVIEW),
     ("Give me a quick summary of the situation in Eritrea.", Intent.OVERVIEW),
+    ("Give me the short version on trafficking in Belarus.", Intent.OVERVIEW),
     # Achievements and shortcomings.
     ("What are the main weaknesses in Lithuania's response?", Intent.ASPECT),
     ("What did Cuba achieve?", Intent.ASPECT),
@@ -113,6 +128,7 @@ def test_intent_table(intent_of, question: str, intent: Intent) -> None:
     ("How young are the children exploited?", Quantity.AGE),
     ("What percentage of children work?", Quantity.SHARE),
     ("How much funding did the shelters get?", Quantity.MONEY),
+    ("how many yrs straight has it failed to adopt its plan?", Quantity.DURATION),
 ])
 def test_quantity_kind(question: str, kind: Quantity) -> None:
     assert read_cues(question).quantity is kind
@@ -129,6 +145,8 @@ def test_quantity_kind(question: str, kind: Quantity) -> None:
     ("girls as young as 12 are exploited", Quantity.AGE, "as young as 12"),
     ("an estimated 25 percent of children", Quantity.SHARE, "an estimated 25 percent"),
     ("allocated $200,000 to shelters", Quantity.MONEY, "$200,000"),
+    ("Less than half of all victims received services", Quantity.SHARE, "Less than half of"),
+    ("of which about two-thirds are girls", Quantity.SHARE, "about two-thirds"),
 ])
 def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: str) -> None:
     assert expected in [f.text for f in find(text, kind)]
@@ -137,6 +155,22 @@ def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: s
 def test_years_and_tiers_are_not_counts() -> None:
     assert not find("In 2022, it remained on Tier 2", Quantity.COUNT)
     assert not find("Madagascar remained on Tier 2 Watch List for the second consecutive year (2023)", Quantity.DATE)
+
+
+def test_a_superlative_is_no_share() -> None:
+    assert not find("Women and children are most at risk", Quantity.SHARE)
+    assert [f.text for f in find("most of the victims were men", Quantity.SHARE)] == ["most"]
+
+
+@pytest.mark.parametrize(("question", "person"), [
+    ("Who's the Botswana minister in charge of the committee?", True),
+    ("Who was the employee accused of the abuse?", True),
+    ("Who heads the national commission?", True),
+    ("who runs the syndicates forcing women into commercial sex?", False),
+    ("Who is accused of abusing women in Tigray?", False),
+])
+def test_a_named_person_is_asked_for(question: str, person: bool) -> None:
+    assert read_cues(question).person is person
 
 
 def test_vague_quantities() -> None:
@@ -192,3 +226,8 @@ def test_follow_up_keeps_its_own_intent(intent_of) -> None:
     """"Did they convict anyone?" after a tier question is a yes/no question, not a tier question."""
     assert intent_of("Did they convict anyone?", ["What tier is Cuba on?"]) is Intent.YES_NO
     assert intent_of("What tier is it on?", ["Tell me about trafficking in Madagascar."]) is Intent.TIER
+    # A wh-question of its own is not read as the yes/no question before it.
+    assert intent_of("And what has it done with Ukrainian children?", ["Is Russia still on Tier 3?"]) not in (
+        Intent.YES_NO, Intent.TIER)
+    # "Why did it stay there?" asks about the placement of the question before.
+    assert intent_of("Why did it stay there?", ["What tier is Cuba on?"]) is Intent.TIER

@@ -50,6 +50,7 @@ class Turn:
     by_adjective: bool = False  # the subjects come from an adjective ("Eritreans"): other narratives may tell
     years: list[int] = field(default_factory=list)  # report editions the question names (held by the index)
     missing_years: list[int] = field(default_factory=list)  # editions it names that the index does not hold
+    pool: list[str] = field(default_factory=list)  # "which of X, Y and Z …": the countries the answer is among
     timings: dict[str, float] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -151,7 +152,9 @@ class Tools:
         subjects = [] if intent is Intent.COUNTRY else turn.subjects
         focus = tuple(self.evidence.focus(turn.context, subjects, noise))
         counted = frozenset()
-        if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.SHARE, Quantity.MONEY):
+        # A share's whole ("what share of those kids are girls") is seldom next to it: only counts and amounts
+        # must sit by the thing counted.
+        if intent is Intent.QUANTITY and cues.quantity in (Quantity.COUNT, Quantity.MONEY):
             head = _counted_head(turn.question)
             # "What is its total population?" names its counted thing last; "how often" counts times, and
             # "how many of them" counts what the conversation was about.
@@ -234,8 +237,11 @@ class Tools:
 
     def does_not_say(self, turn: Turn, what: str = "this", closest: Candidate | None = None) -> Reply:
         """A plain refusal; with ``closest``, what the report does say nearby, cited."""
-        about = f" about {join_names(turn.subjects)}" if turn.subjects and len(turn.subjects) <= 3 else ""
-        text = f"The report does not say {what}{about}."
+        names = join_names(turn.subjects) if turn.subjects and len(turn.subjects) <= 3 else ""
+        if what == "who":  # a named person or office was asked for
+            text = f"The report names no one for this{f' in its narrative on {names}' if names else ''}."
+        else:
+            text = f"The report does not say {what}{f' about {names}' if names else ''}."
         cites = self.citations()
         if closest is not None:
             n = cites.unit(closest.unit, closest.probability)

@@ -21,20 +21,20 @@ SUBJECT_WORDS = 4
 
 class CountryAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
-        within = turn.subjects if turn.filtered else None
+        within = turn.subjects if turn.filtered else (turn.pool or None)
         rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.search.top_k),
                                            ask=tools.ask_of(turn, Intent.COUNTRY))
         best_by_country: dict[str, Candidate] = {}
         for candidate in tools.confident(rated):
             country = answer_country(candidate, turn, tools)
             # "Which countries do Cuban workers go to?": not Cuba, which the question itself names.
-            if country not in turn.mentioned and fits_placement(country, turn, tools):
+            if (country in turn.pool or country not in turn.mentioned) and fits_placement(country, turn, tools):
                 best_by_country.setdefault(country, candidate)
         if not best_by_country:
             return tools.does_not_say(turn, "which country")
         confident = list(best_by_country.values())
         top = confident[0].probability
-        plural = _plural(turn.question)
+        plural = _plural(turn.question) or bool(turn.pool)
         chosen = [(country, c) for country, c in best_by_country.items()
                   if plural and c.probability >= top * PLURAL_SHARE][:MAX_COUNTRIES] or \
             [next(iter(best_by_country.items()))]

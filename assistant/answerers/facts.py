@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
-from assistant.evidence import Candidate, placement_statement
+from assistant.evidence import Candidate, boilerplate, placement_statement
 from assistant.records import Reply
 from index.chunk import is_list_section
 from index.text import tokens
@@ -22,6 +22,7 @@ _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|lack(s|ed|ing)
                        r"inadequate(ly)?|insufficient(ly)?|rarely|seldom|hardly|unevenly)\b|n['’]t\b", re.I)
 
 
+_STANDARDS = re.compile(r"\bminimum standards\b|\bfully meets?\b", re.I)
 _UP = re.compile(r"\b(more|increas\w*|rise|rose|risen|rising|grow\w*|grew|higher|up|expand\w*|improv\w*)\b", re.I)
 _DOWN = re.compile(r"\b(fewer|less|decreas\w*|declin\w*|drop\w*|fell|fall\w*|reduc\w*|lower|down|shrank|"
                    r"worsen\w*)\b", re.I)
@@ -33,6 +34,10 @@ class FactAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         ask = tools.ask_of(turn)
         rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
+        if not (turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question)):
+            # The placement boilerplate answers placement questions (the tier answerer's), nothing else.
+            rated = [c for c in rated if not boilerplate(c.unit.text)]
+            turn.candidates = rated
         if ask.person:
             rated = [c for c in rated if c.features[6]]  # a person or office must be named
         # What happened is answered by what the report found; a recommendation only says what should happen.
@@ -43,10 +48,9 @@ class FactAnswerer:
         if not confident:
             closest = turn.candidates[0] if turn.candidates and \
                 turn.candidates[0].probability >= tools.threshold * 0.6 else None
-            what = "who" if ask.person else "this"
             if turn.mentioned and not rated:
                 return _not_mentioned(turn, tools)
-            return tools.does_not_say(turn, what, closest)
+            return tools.does_not_say(turn, "who" if ask.person else "this", closest)
         chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
                         limit=tools.settings.answering.max_citations)
         return compose(turn, tools, chosen)

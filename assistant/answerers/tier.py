@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import re
 
+from assistant import quantities
 from assistant.answerers.base import Tools, Turn
+from assistant.evidence import boilerplate
+from assistant.intents import Quantity
 from assistant.phrasing import join_names
 from assistant.records import Reply
-from assistant.tiers import move_of, tier_clause, tier_rank, tier_unit_span
+from assistant.tiers import avoided, move_of, tier_clause, tier_rank, tier_unit_span
 from index.records import Document
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+# Summary sentences given as the reasons for a placement.
+MAX_REASONS = 2
 
 
 class TierAnswerer:
@@ -25,6 +30,9 @@ class TierAnswerer:
         lines = []
         asked_years = {int(y) for y in _YEAR.findall(turn.question)}
         named = turn.cues.tier_named
+        why = turn.cues.why
+        duration = turn.cues.quantity is Quantity.DURATION
+        refused = False
         lead_parts = []
         for country in turn.subjects:
             doc = tools.doc(country, turn.years[0] if turn.years else None)
@@ -43,9 +51,25 @@ class TierAnswerer:
                 continue
             span = tier_unit_span(doc)
             n = cites.add(doc.doc_id, *span)
-            stated = doc.text[span[0] : span[1]] if turn.cues.why else tier_clause(doc, span)
+            whole = doc.text[span[0] : span[1]]
+            stated = whole if why or duration else tier_clause(doc, span)
             year = f" in the {doc.year} report" if doc.year else ""
-            if named and named != doc.tier and not turn.cues.not_on:
+            if duration:
+                # "For how many years in a row …?": the sentence states it ("for the second consecutive
+                # year") or the report does not say.
+                found = quantities.find(whole, Quantity.DURATION)
+                if not found:
+                    refused = True
+                    lines.append(f"The report does not say for how long {country} has been on {doc.tier}; it says: "
+                                 f"“{stated}” [{n}].")
+                    continue
+                lead_parts.append(found[0].text)
+                lines.append(f"**{found[0].text[0].upper() + found[0].text[1:]}**: {country} is on {doc.tier}{year}: "
+                             f"“{stated}” [{n}].")
+                continue
+            if why:
+                verdict = f"{country} is on {doc.tier}{year}"
+            elif named and named != doc.tier and not turn.cues.not_on:
                 verdict = f"No: {country} is on {doc.tier}, not {named}{year}"
             elif named and not turn.cues.not_on:
                 verdict = f"Yes: {country} is on {doc.tier}{year}"
@@ -53,12 +77,13 @@ class TierAnswerer:
                 verdict = f"{country} is on {doc.tier}{year}"
             lead_parts.append(verdict)
             lines.append(f"{verdict}: “{stated}” [{n}].")
-            if turn.cues.why:
-                reason = self._reason(turn, tools, doc, span)
-                if reason is not None:
-                    lines.append(tools.claim(reason, cites.unit(reason.unit, reason.probability)))
+            if why:
+                reasons = self._reasons(turn, tools, doc, span)
+                if reasons:
+                    lines.append("The report's reasons: " + " ".join(
+                        tools.claim(r, cites.unit(r.unit, r.probability)) for r in reasons))
         lines += [f"The report does not cover {m}." for m in turn.missing]
-        return Reply(turn.question, "\n\n".join(lines), cites.items, refused=not cites.items,
+        return Reply(turn.question, "\n\n".join(lines), cites.items, refused=refused or not cites.items,
                      lead="; ".join(lead_parts) or None)
 
     @staticmethod
@@ -85,11 +110,23 @@ class TierAnswerer:
                      lead="; ".join(leads) or None)
 
     @staticmethod
-    def _reason(turn: Turn, tools: Tools, doc: Document, tier_span: tuple[int, int]):
-        """The summary sentence that best explains a placement, other than the one stating it."""
-        units = [u for u in tools.evidence.summary_units(doc) if (u.start, u.end) != tier_span]
-        rated = tools.rate(turn, units)
-        return rated[0] if rated else None
+    def _reasons(turn: Turn, tools: Tools, doc: Document, tier_span: tuple[int, int]) -> list:
+        """The summary sentences that best explain a placement, in text order: its shortcomings for a low or
+        lowered placement, its achievements for a high or raised one, either for one that avoided a drop."""
+        units = [u for u in tools.evidence.summary_units(doc)
+                 if (u.start, u.end) != tier_span and not boilerplate(u.text)]
+        move = move_of(doc.text[slice(*tier_span)])
+        wanted = None
+        if avoided(turn.question):  # "Why wasn't X dropped?": the waiver or whatever kept it up
+            units = [u for u in units if avoided(u.text)] or units
+        else:
+            if move == "downgraded" or doc.tier in ("Tier 3", "Tier 2 Watch List"):
+                wanted = "negative"
+            elif move == "upgraded" or doc.tier == "Tier 1":
+                wanted = "positive"
+        units = [u for u in units if u.polarity == wanted] or units if wanted else units
+        rated = tools.rate(turn, units)[:MAX_REASONS]
+        return sorted(rated, key=lambda c: c.unit.start)
 
 
 class ListingAnswerer:
