@@ -49,7 +49,8 @@ FEATURES = (
     "retrieval",  # 1 / rank of the passage it came from (0 when taken from a whole section)
     "length",  # characters / 300
     "no_focus",  # the question has no topic words of its own
-    "placement",  # the sentence is placement boilerplate ("does not fully meet the minimum standards …")
+    "placement",  # the sentence states the placement ("… remained on Tier 2"), and placement was not asked
+    "placement_asked",  # ... and the question asks about placement
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -62,6 +63,8 @@ _QUESTION_NOISE = (
     "anyone", "anybody", "anything", "someone", "something", "any", "still", "ever", "currently",
     "isn't", "aren't", "wasn't", "weren't", "didn't", "doesn't", "don't", "hasn't", "haven't", "hadn't", "won't",
     "can't", "couldn't", "wouldn't", "shouldn't",
+    # Time words of a question ("this time", "these days") that no report sentence repeats.
+    "time", "times", "days", "nowadays", "lately", "recently", "least", "anymore",
 )
 RECOMMENDATION_WORDS = (
     "recommend", "recommends", "recommended", "recommendation", "recommendations", "prioritized", "priority",
@@ -135,6 +138,7 @@ class Ask:
     counted: frozenset[str] = frozenset()  # the counted thing of a quantity question ("inspections")
     aspect: str | None = None
     person: bool = False
+    placement: bool = False  # the question asks about placement (tiers, moves)
     # Countries the question ties together, each with a pattern of its names and adjectives: a sentence must
     # mention every ``required`` one (bar its own narrative's), and, from another narrative, a ``subjects`` one.
     required: tuple[tuple[str, str], ...] = ()
@@ -167,8 +171,18 @@ class AnswerModel:
     info: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> AnswerModel:
+    def load(cls, path: Path | None = None, carry_over: bool = False) -> AnswerModel:
+        """The fitted model at ``path`` (the bundled one by default). With ``carry_over``, a model fitted on
+        other features still loads: weights by feature name, 0 for features it lacks (a starting point for
+        refitting after features change, never for answering)."""
         path = Path(path or DEFAULT_MODEL_PATH)
+        if carry_over:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                weights = np.array([float(data["weights"].get(n, 0.0)) for n in FEATURES], dtype=np.float64)
+                return cls(weights, float(data["bias"]), float(data["threshold"]))
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                raise AnswerModelError(f"cannot read the answer model {path}: {exc}") from exc
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             names = tuple(data["features"])
@@ -199,11 +213,18 @@ class Evidence:
         self.index = index
         self.model = model
         self._polarity: dict[str, dict[int, str]] = {}
+        self._terms: dict[str, frozenset[str]] = {}
 
     @cached_property
     def _document_frequency(self) -> dict[str, int]:
         lexical = self.index.stored.lexical
         return {term: int(lexical.offsets[i + 1] - lexical.offsets[i]) for term, i in lexical.vocabulary.items()}
+
+    def terms_of(self, doc: Document) -> frozenset[str]:
+        """The tokens a narrative uses; cached."""
+        if doc.doc_id not in self._terms:
+            self._terms[doc.doc_id] = frozenset(tokens(doc.text))
+        return self._terms[doc.doc_id]
 
     def idf(self, term: str) -> float:
         n = max(1, self.index.stored.lexical.size)
@@ -373,7 +394,8 @@ class _Rater:
             1.0 / unit.rank if unit.rank else 0.0,
             min(len(unit.text) / 300.0, 2.0),
             float(not self.weights),
-            float(placement_statement(unit.text)),
+            float(placement_statement(unit.text) and not ask.placement),
+            float(placement_statement(unit.text) and ask.placement),
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored

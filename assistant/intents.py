@@ -133,6 +133,7 @@ _NEGATIVE = re.compile(
 _POSITIVE = re.compile(
     r"\b(achievements?|achieved?|accomplish(ed|ments?)?|progress|positives?|credit(ed)?|successes|successful|"
     r"strengths?|did well|done well|do well|improvements?|improved|what efforts|which efforts|did right|"
+    r"(do|did|done|doing|get|got) (anything|something|much|things) (right|well|good)|"
     r"praised?|good (news|steps|things)|(what|which) (steps|measures|actions|efforts) (did|has|have|had|were))\b",
     re.I)
 # Everyday words that mark a question as about trafficking, whatever else it mentions.

@@ -153,10 +153,11 @@ def fit(pairs: list[tuple[Path, list[Path]]], base: Settings, out: Path | None =
     """Collect samples from every (gold file, corpus) pair, cross-validate, fit on all, write ``out``."""
     from assistant.core import Assistant
     from index.embed import make_embedder
+    from index.search import TipIndex
     from index.store import build_index
 
     started = time.perf_counter()
-    embedder = make_embedder(base.indexing.model)
+    embedder = make_embedder(base.indexing.model, base.indexing.embed_backend)
     runs = []
     sources = []
     with tempfile.TemporaryDirectory(prefix="tip-fit-") as tmp:
@@ -169,7 +170,9 @@ def fit(pairs: list[tuple[Path, list[Path]]], base: Settings, out: Path | None =
                 folder = Path(tmp) / f"index-{len(built)}"
                 build_index(corpus, folder, base, embedder=embedder)
                 built[key] = folder
-            bot = Assistant.load(built[key], settings=base, embedder=embedder)
+            # Answering while collecting needs some model: the current one, carried over if features changed.
+            bot = Assistant(TipIndex.load(built[key], base, embedder), base,
+                            AnswerModel.load(base.answering.answer_model, carry_over=True))
             gold_items = load_gold(gold)
             if progress:
                 print(f"{gold}: {len(gold_items)} questions", file=sys.stderr)

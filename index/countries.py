@@ -151,6 +151,7 @@ DEMONYMS: dict[str, str] = {
 
 _COMMON_WORDS = frozenset({"polish"})
 _ACRONYMS = frozenset({"usa", "uk", "uae", "drc", "dprk", "png", "dr", "us", "car", "roc", "u.s."})
+_POSSESSIVE = re.compile(r"'s\b")
 _GOVERNANCE = re.compile(
     r"\s+(government|authorities|officials|police|courts?|laws?|legislation|efforts|ministr(y|ies)|prosecutors?|"
     r"prosecutions|investigations|policies|policy|programs?|shelters|budget|funding|"
@@ -315,13 +316,20 @@ class CountryMatcher:
         return None
 
     def governed(self, text: str) -> list[str]:
-        """Countries whose adjective qualifies their state ("Norwegian authorities", "Turkish law enforcement"):
-        such a question is about that country's own record, not about its people abroad."""
+        """Countries whose adjective or possessive name qualifies their state ("Norwegian authorities", "Turkey's
+        government"): such a question is about that country's own record, not about its people abroad."""
         out = []
-        for match in self._demonym_regex.finditer(text.replace("’", "'")):
+        text = text.replace("’", "'")
+        for match in self._demonym_regex.finditer(text):
             if _GOVERNANCE.match(text, match.end()):
                 candidates = self._demonyms[_key(match.group(1))]
                 out.append(next((c for c in (self._in_corpus(c) for c in candidates) if c), candidates[0]))
+        normalized = fold(text)
+        for match in self._regex.finditer(normalized):
+            name = self._resolve(match.group(1))
+            if name is not None and not match.group(2) and _POSSESSIVE.match(normalized, match.end()) and \
+                    _GOVERNANCE.match(normalized, match.end() + 2):
+                out.append(name)
         return list(dict.fromkeys(out))
 
     def forms(self, country: str) -> list[str]:

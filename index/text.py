@@ -206,6 +206,7 @@ AMERICAN = {
     "jeopardise": "jeopardize", "utilise": "utilize", "mobilise": "mobilize", "mobilised": "mobilized",
     "minimise": "minimize", "standardised": "standardized", "specialised": "specialized", "analyse": "analyze",
     # Everyday words for the report's own ("kids" are "children" in every narrative).
+    "yrs": "years", "straight": "consecutive",
     "kids": "child", "kid": "child", "children": "child", "child's": "child", "children's": "child",
     "cops": "police", "cop": "police", "jail": "prison", "jailed": "imprisoned",
     "bosses": "employers", "boss": "employer", "teens": "adolescents", "youngsters": "children",

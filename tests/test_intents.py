@@ -202,6 +202,7 @@ def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> N
     # An adjective qualifying a state makes its country the subject.
     ("How do Norwegian authorities protect victims?", [], [], ["Norway"], []),
     ("Is Turkish law enforcement prosecuting traffickers of Syrian refugees?", [], [], ["Turkey"], ["Syria"]),
+    ("How does Turkey's government protect Syrian refugees?", [], [], ["Turkey"], ["Syria"]),
     # Follow-ups take the conversation's country: "it", "there", "they", "that country", "the government".
     ("What tier is it on?", ["Tell me about Madagascar."], ["Madagascar"], [], []),
     ("Who is most at risk there?", ["What tier is Haiti on?"], ["Haiti"], [], []),

@@ -169,7 +169,8 @@ class Tools:
         return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn), quantity=cues.quantity
                    if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
-                   person=cues.person, required=required, subjects=tied)
+                   person=cues.person, placement=bool(cues.tier or cues.move), required=required,
+                   subjects=tied)
 
     def forms(self, country: str) -> str:
         """A regular-expression alternation of a country's names and adjectives."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from assistant.answerers.base import Tools, Turn
 from assistant.answerers.facts import FactAnswerer
-from assistant.evidence import Unit
+from assistant.evidence import Unit, boilerplate
 from assistant.phrasing import cited
 from assistant.records import Reply
 from assistant.tiers import tier_clause, tier_unit_span
@@ -37,8 +37,10 @@ class OverviewAnswerer:
         for country in turn.subjects[:MAX_BRIEFED]:
             doc = tools.doc(country, turn.years[0] if turn.years else None)
             lines = [self._placement(doc, cites)] if doc.tier else []
-            if ask.focus:
-                units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)]
+            # Words the narrative never uses ("chapter", "student", "briefing note") name no topic of it.
+            if any(t in tools.evidence.terms_of(doc) for t in ask.focus):
+                units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)
+                         if not boilerplate(doc.text[s:e])]
                 rated = tools.confident(tools.rate(turn, units, ask))[:TOPIC_POINTS]
                 for c in sorted(rated, key=lambda c: c.unit.start):
                     lines.append("- " + tools.claim(c, cites.unit(c.unit, c.probability), POINT_MAX_CHARS))
