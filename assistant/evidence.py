@@ -51,6 +51,7 @@ FEATURES = (
     "no_focus",  # the question has no topic words of its own
     "placement",  # the sentence states the placement ("… remained on Tier 2"), and placement was not asked
     "placement_asked",  # ... and the question asks about placement
+    "causal",  # a why question, and the sentence gives a cause or purpose ("because", "as part of", "to offset")
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -78,7 +79,13 @@ _CONTRAST = re.compile(r"^(however|although|but|despite|nevertheless|yet|while)\
 _ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|created|established|trained|"
                         r"identified more|prosecuted more|convicted more|opened|funded|allocated|approved|enacted|"
                         r"improved|expanded|organized|appointed|granted access|made key achievements|"
-                        r"demonstrated (overall )?increasing efforts)\b", re.I)
+                        r"demonstrated (overall )?increasing efforts|facilitated|returned|repatriated|cooperated|"
+                        r"coordinated|passed|signed|ratified|amended|referred|provided|assisted|protected|supported|"
+                        r"hired|conducted|investigated|prosecuted|convicted|identified|organizing|training|enacting|"
+                        r"investigating|establishing|creating|launching|adopting|providing|increasing|conducting|"
+                        r"hiring|funding|developing|developed|implementing|implemented|expanding|improving)\b", re.I)
+# Tier 3 summaries introduce the steps taken with this; it is no contrast and no failing.
+_DESPITE = re.compile(r"^\s*despite the lack of (significant |sufficient )?efforts,?\s*", re.I)
 _PLACEMENT = re.compile(r"\bminimum standards\b|\bTier [123]\b|\bWatch List\b|\bSpecial Case\b")
 
 
@@ -98,7 +105,17 @@ def placement_statement(text: str) -> bool:
 _FAILING = re.compile(r"\b(did not|does not|do not|has not|have not|had not|was not|were not|no longer|failed|"
                       r"fails|lacked|lacks|inadequate|insufficient|remained (weak|limited|inadequate)|decreased|"
                       r"fewer|not (make|report|investigate|prosecute|convict|identify|provide|hold)|policy or "
-                      r"pattern|continued to (exploit|force|subject|use|recruit)|complicit|complicity)\b", re.I)
+                      r"pattern|continued to (exploit|force|subject|use|recruit)|complicit|complicity|"
+                      r"penaliz\w*|punish\w*|hinder\w*|obstacles?|lack of|minimi[sz]ed?)\b", re.I)
+# Words of harm: a clause with them and no step taken reports a problem ("forced transfer … increased their
+# vulnerability"); "trainings on sexual exploitation" is a step.
+# A cause or a purpose, as the report words them.
+_CAUSAL = re.compile(
+    r"\b(because|due to|owing to|as a result|as part of|in order to|so that|driven by|led to|leading to|"
+    r"caus\w*|fuel\w*|exacerbat\w*|contribut\w* to|result(s|ed|ing)? (of|from|in)|increas\w* (their|the) "
+    r"(vulnerability|risk)|hinder\w*|restrictions on|to (finance|fund|pay|offset|avoid|evade|meet|fill))\b", re.I)
+_WORSENED = re.compile(r"\bincreased (their|the) (vulnerability|risk)|\bwar\b", re.I)
+_HARM = re.compile(r"\b(vulnerab\w*|exploit\w*|abus\w*|forced|forcibly|coerc\w*|war)\b", re.I)
 
 
 class AnswerModelError(TipAssistantError):
@@ -139,6 +156,7 @@ class Ask:
     aspect: str | None = None
     person: bool = False
     placement: bool = False  # the question asks about placement (tiers, moves)
+    why: bool = False  # the question asks for a reason
     # Countries the question ties together, each with a pattern of its names and adjectives: a sentence must
     # mention every ``required`` one (bar its own narrative's), and, from another narrative, a ``subjects`` one.
     required: tuple[tuple[str, str], ...] = ()
@@ -270,7 +288,7 @@ class Evidence:
                 summary = doc.sections[0]
                 running = "positive"
                 for start, end in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS):
-                    text = doc.text[start:end]
+                    text = _DESPITE.sub("", doc.text[start:end])
                     if _CONTRAST.search(text):
                         running = "negative"
                     # The standard opening ("fully meets the minimum standards", "therefore ... Tier 1")
@@ -280,10 +298,14 @@ class Evidence:
                     # after the placement); anything else takes the side of the last "However".
                     if (placement_statement(text) and running == "positive") or re.search(r"\bTier\b", text):
                         marks[start] = "neutral"
-                    elif _FAILING.search(text):
+                    elif _FAILING.search(text) or _WORSENED.search(text):
                         marks[start] = "negative"
                     elif _ACHIEVING.search(text):
-                        marks[start] = "positive"
+                        # A step taken, or with words of harm in it (trainings on exploitation), the side of
+                        # the last "However"
+                        marks[start] = running if _HARM.search(text) else "positive"
+                    elif _HARM.search(text):
+                        marks[start] = "negative"
                     else:
                         marks[start] = running
             self._polarity[doc.doc_id] = marks
@@ -396,6 +418,7 @@ class _Rater:
             float(not self.weights),
             float(placement_statement(unit.text) and not ask.placement),
             float(placement_statement(unit.text) and ask.placement),
+            float(ask.why and bool(_CAUSAL.search(unit.text))),
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored

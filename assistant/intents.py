@@ -129,7 +129,8 @@ _RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\
 _NEGATIVE = re.compile(
     r"\b(weaknesses|shortcomings?|deficienc(y|ies)|gaps|failures|failings|problems with|concerns about|"
     r"criticisms?|criticized for|shortfalls?|falls? short|fell short|negatives?|did (badly|poorly)|"
-    r"what (went|did it do) wrong|main (problems|concerns|weaknesses))\b", re.I)
+    r"what (went|did it do) wrong|main (problems|concerns|weaknesses)|missing from|lacking|left out|"
+    r"(is|was) wrong with|holding (it |them )?back|hold(s|ing)? back)\b", re.I)
 _POSITIVE = re.compile(
     r"\b(achievements?|achieved?|accomplish(ed|ments?)?|progress|positives?|credit(ed)?|successes|successful|"
     r"strengths?|did well|done well|do well|improvements?|improved|what efforts|which efforts|did right|"

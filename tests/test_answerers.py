@@ -86,6 +86,24 @@ def test_boilerplate_answers_no_other_question(bot: Assistant) -> None:
     assert all("minimum standards" not in c.quote for c in reply.citations)
 
 
+def test_achievements_and_shortcomings_of_a_tier_3_summary(bot: Assistant) -> None:
+    """Tier 3 summaries have no "However": "despite the lack of significant efforts" introduces the steps taken."""
+    positive = bot.ask("Did Freedonia do anything positive at all?")
+    assert positive.intent == "aspect" and "training 40 border guards" in positive.answer
+    assert "policy or pattern" not in positive.answer
+    negative = bot.ask("What is missing from Freedonia's efforts?")
+    assert negative.intent == "aspect" and "policy or pattern" in negative.answer
+    assert "took some steps" not in negative.answer
+    grounded(bot, positive)
+    grounded(bot, negative)
+
+
+def test_a_typing_slip_is_read_and_said(bot: Assistant) -> None:
+    reply = bot.ask("Did Freedonia convcit any traffickers?")
+    assert "Read “convcit” as “convict”." in reply.notes
+    assert reply.answer.startswith("**No.**") and "did not convict any traffickers" in reply.answer
+
+
 def test_quantity_not_given_is_refused(bot: Assistant) -> None:
     reply = bot.ask("How many shelters does Freedonia run?")
     assert reply.refused and reply.answer.startswith("The report does not say that number")

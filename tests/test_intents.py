@@ -110,6 +110,8 @@ def intent_of(bot):
     ("What are the main weaknesses in Lithuania's response?", Intent.ASPECT),
     ("What did Cuba achieve?", Intent.ASPECT),
     ("What steps did Lebanon take?", Intent.ASPECT),
+    ("What's missing from Lithuania's action plan?", Intent.ASPECT),
+    ("Did they do anything right, at least?", Intent.ASPECT),
     # Who / which group / how.
     ("Who is most at risk in Haiti?", Intent.ENTITY),
     ("How do officials in Lebanon help traffickers?", Intent.ENTITY),

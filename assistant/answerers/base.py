@@ -169,7 +169,7 @@ class Tools:
         return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn), quantity=cues.quantity
                    if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
-                   person=cues.person, placement=bool(cues.tier or cues.move), required=required,
+                   person=cues.person, placement=bool(cues.tier or cues.move), why=cues.why, required=required,
                    subjects=tied)
 
     def forms(self, country: str) -> str:
