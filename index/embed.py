@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -125,10 +126,11 @@ class SentenceTransformerEmbedder:
 
 
 # Tokens (rows x length) per ONNX Runtime call. Each call holds texts of one token length, so nothing is padded,
-# and runs this small keep each layer's activations in the core's cache. On 2 busy cores, interleaved call by
-# call with PyTorch over the build's own calls (3,584 texts of the generated full corpus): 512 encoded 1.51x as
-# fast as PyTorch, against 1.29x for the earlier padded runs of at most 256 tokens; 1,024 and 2,048 were no
-# faster than 512.
+# and runs this small keep each layer's activations in the core's cache. Interleaved call by call with PyTorch
+# on 2 busy cores over the build's own calls (3,584 texts of the generated full corpus), one 2-thread session:
+# 512 tokens per call encoded 1.40-1.51x as fast as PyTorch against 1.29x for padded runs of at most 256;
+# 1,024 and 2,048 were no faster. Calls spread over two 1-thread workers: 1.38x against 1.25x for one
+# 2-thread session (a busier stretch), 512 again as fast as 1,024.
 ONNX_TOKEN_BUDGET = 512
 
 
@@ -204,6 +206,7 @@ class OnnxEmbedder:
         self._session = None
         self._tokenizer = None
         self._inputs: list[str] = []
+        self._workers: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     def layout(self) -> ModelLayout:
@@ -224,7 +227,9 @@ class OnnxEmbedder:
                                               "onnxruntime, or use --embed-backend torch") from exc
                 tokenizer = load_tokenizer(layout)
                 options = ort.SessionOptions()
-                options.intra_op_num_threads = self.threads
+                # One thread per call and the calls spread over the cores (see encode): no per-operator
+                # hand-off between threads, and each core's activations stay in its own cache.
+                options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
                 options.log_severity_level = 3
                 # Idle threads sleep instead of spinning: on a busy machine spinning costs more than it saves.
@@ -236,6 +241,8 @@ class OnnxEmbedder:
                                               "again, or use --embed-backend torch") from exc
                 self._inputs = [i.name for i in session.get_inputs()]
                 self._tokenizer = tokenizer
+                if self.threads > 1:
+                    self._workers = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-embed")
                 self._session = session
         return self._session
 
@@ -246,8 +253,8 @@ class OnnxEmbedder:
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """Vectors of ``texts``: the whole call tokenised at once, then run in groups of texts of one token
         length (no padding: the same vectors as sentence-transformers' padded, masked batches), at most
-        ``token_budget`` tokens per ONNX Runtime call. ``batch_size`` changes nothing here: the token budget
-        sizes the runs."""
+        ``token_budget`` tokens per ONNX Runtime call, the calls spread over ``threads`` single-threaded
+        workers. ``batch_size`` changes nothing here: the token budget sizes the runs."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         self._load()
@@ -256,27 +263,31 @@ class OnnxEmbedder:
         encodings = self._tokenizer.encode_batch([t.lower() for t in texts] if layout.do_lower_case else texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(-lengths, kind="stable")  # longest first
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(texts), desc="Texts", leave=False)
+        runs = []
         begin = 0
         while begin < len(order):
             width = int(lengths[order[begin]])
             end = min(len(order), begin + max(1, self.token_budget // max(width, 1)))
             end = begin + int(np.searchsorted(-lengths[order[begin:end]], -width, side="right"))
-            rows = order[begin:end]
-            if width:
-                out[rows] = self._run([encodings[i] for i in rows], layout.pooling)
-            else:  # no token at all (a tokenizer without special tokens): pooled over nothing, as in PyTorch
-                out[rows] = 0.0
+            runs.append(order[begin:end])
             begin = end
-            if bar is not None:
-                bar.update(len(rows))
-        if bar is not None:
-            bar.close()
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+
+        def run(rows: np.ndarray) -> int:
+            if lengths[rows[0]]:
+                out[rows] = self._run([encodings[i] for i in rows], layout.pooling)
+            else:  # no token at all (a tokenizer without special tokens): mean pooling over nothing gives 0
+                out[rows] = 0.0
+            return len(rows)
+
+        workers = self._workers if len(runs) > 1 else None
+        done = workers.map(run, runs) if workers is not None else map(run, runs)
+        if progress:
+            from tqdm import tqdm
+
+            done = tqdm(done, total=len(runs), desc="Runs", leave=False)
+        for _ in done:  # in order; an error in any run is raised here
+            pass
         return out
 
     def _run(self, encodings: list, pooling: str) -> np.ndarray:
