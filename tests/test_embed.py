@@ -209,11 +209,28 @@ def test_onnx_vectors_equal_sentence_transformers_vectors(seed_path: Path, factb
     tokenize = getattr(model, "preprocess", None) or model.tokenize
     features = tokenize(texts[-5:])
     ours = onnx._tokenizer.encode_batch(texts[-5:])  # type: ignore[union-attr]
-    assert [e.ids for e in ours] == features["input_ids"].tolist()
-    assert [e.attention_mask for e in ours] == features["attention_mask"].tolist()
+    # Theirs padded to the longest, ours unpadded (each run holds texts of one length).
+    assert [e.ids for e in ours] == [[t for t, m in zip(row, mask, strict=True) if m] for row, mask in
+                                     zip(features["input_ids"].tolist(), features["attention_mask"].tolist(),
+                                         strict=True)]
     assert len(ours[0].ids) == 256  # the long text, truncated
     # One text alone or in a batch: the same vector.
     assert np.allclose(onnx.encode([texts[7]])[0], a[7], atol=1e-5)
+    # The build's own calls (parts of 256 texts in length order) give the same vectors, and the same neighbours
+    # for the gold questions' wording.
+    from index.store import encoding_parts
+
+    built = np.empty_like(a)
+    for part in encoding_parts(texts, 64):
+        built[part] = onnx.encode([texts[i] for i in part])
+    assert (built * b).sum(axis=1).min() >= 0.9999
+    questions = ["What tier is Lithuania on?", "Who prosecutes forced labor?", "How many victims were identified?",
+                 "What does the government do to protect child victims?", "Recommendations for Lithuania"]
+    q_onnx, q_torch = onnx.encode(questions), torch.encode(questions)
+    top_onnx = np.argsort(-(q_onnx @ built.T), axis=1)[:, :10]
+    scores = q_torch @ b.T
+    kth = np.sort(scores, axis=1)[:, -10:-9]
+    assert (np.take_along_axis(scores, top_onnx, axis=1) >= kth - 1e-5).mean() >= 0.99
 
 
 @pytest.mark.model
@@ -228,39 +245,52 @@ def test_onnx_backend_answers_without_importing_torch() -> None:
 
 
 class _TokenVectors:
-    """An ONNX session stand-in: each token's vector depends on its id only, and every call's shape is kept."""
+    """An ONNX session stand-in: each token's vector depends on its id only, and every call's ids are kept."""
 
     def __init__(self) -> None:
         self.table = np.random.default_rng(5).normal(size=(30522, 8)).astype(np.float32)
-        self.shapes: list[tuple[int, int]] = []
+        self.calls: list[np.ndarray] = []
 
     def run(self, _outputs: None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
         assert set(feeds) == {"input_ids", "attention_mask", "token_type_ids"}
-        self.shapes.append(feeds["input_ids"].shape)
+        assert feeds["attention_mask"].all()  # nothing padded
+        self.calls.append(feeds["input_ids"])
         return [self.table[feeds["input_ids"]]]
 
 
-def test_runs_stay_within_the_token_budget_and_change_no_vector() -> None:
+def test_runs_hold_one_length_within_the_token_budget_and_change_no_vector() -> None:
     import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
 
     from index.embed import load_tokenizer
 
     layout = onnx_model.read_layout(Path(resolve_model_path(PACKAGED)))
     texts = ["Tier 2", "A longer sentence about forced labor in the fishing sector of the country.",
-             "word " * 300, "", "The government identified 31 victims.", "Short.", "x " * 90]
+             "word " * 300, "", "The government identified 31 victims.", "Short.", "x " * 90, "Tier 3",
+             "Tier 1", "Short!"]
 
     def embedder(budget: int) -> tuple[OnnxEmbedder, _TokenVectors]:
         made = OnnxEmbedder(PACKAGED, token_budget=budget)
         made._layout = dataclasses.replace(layout, dimension=8)
         made._tokenizer, made._session = load_tokenizer(layout), _TokenVectors()
         made._inputs = ["input_ids", "attention_mask", "token_type_ids"]
+        made._load = lambda: made._session  # type: ignore[method-assign]  # the stand-in is loaded
+        if budget < 100:  # calls spread over two workers, as on a 2-core machine
+            made._workers = ThreadPoolExecutor(2)
         return made, made._session
 
+    tokenizer = load_tokenizer(layout)
+    lengths = [len(e.ids) for e in tokenizer.encode_batch(texts)]
+    ids = [tokenizer.encode(t).ids for t in texts]
+    expected = np.array([_reference_pool(_TokenVectors().table[np.array([row])], np.ones((1, len(row))), "mean")[0]
+                         for row in ids])
     whole, whole_session = embedder(10**9)
-    small, small_session = embedder(64)
-    expected = whole._encode_batch(texts)
-    assert whole_session.shapes == [(len(texts), 256)]  # one call, padded to the truncated longest text
-    assert np.allclose(small._encode_batch(texts), expected, atol=1e-6)
-    assert sum(rows for rows, _ in small_session.shapes) == len(texts)
-    assert all(rows * width <= 64 or rows == 1 for rows, width in small_session.shapes), small_session.shapes
-    assert (1, 256) in small_session.shapes and min(w for _, w in small_session.shapes) == 2  # trimmed padding
+    small, small_session = embedder(8)
+    assert np.allclose(whole.encode(texts), expected, atol=1e-6)
+    assert np.allclose(small.encode(texts), expected, atol=1e-6)
+    # One call per distinct length without a budget; with one, calls of at most 8 tokens or of a single text.
+    assert sorted(c.shape[1] for c in whole_session.calls) == sorted(set(lengths))
+    assert sum(len(c) for c in small_session.calls) == len(texts)
+    assert all(c.size <= 8 or len(c) == 1 for c in small_session.calls), [c.shape for c in small_session.calls]
+    assert max(lengths) == 256 and (1, 256) in [c.shape for c in small_session.calls]  # truncated, not padded
+    assert np.array_equal(small.encode(texts[:1]), small.encode(texts)[:1])  # alone or with others: the same
