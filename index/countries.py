@@ -238,6 +238,7 @@ class CountryMatcher:
 
     def __init__(self, corpus_countries: Iterable[str]) -> None:
         self.corpus = sorted(set(corpus_countries))
+        self._corpus_by_key = {_key(country): country for country in self.corpus}
         names: dict[str, str] = {}
         for country in WORLD_COUNTRIES:
             names[_key(country)] = country
@@ -309,11 +310,7 @@ class CountryMatcher:
         return (self._in_corpus(found) or found) if found else None
 
     def _in_corpus(self, name: str) -> str | None:
-        key = _key(name)
-        for country in self.corpus:
-            if _key(country) == key:
-                return country
-        return None
+        return self._corpus_by_key.get(_key(name))
 
     def governed(self, text: str) -> list[str]:
         """Countries whose adjective or possessive name qualifies their state ("Norwegian authorities", "Turkey's
