@@ -21,6 +21,7 @@ from assistant.intents import Cues, Intent, Scope, decide, read_cues
 from assistant.paths import bundled_corpus, default_index_dir
 from assistant.question import analyse
 from assistant.records import Reply
+from assistant.tiers import tier_unit_span
 from index.embed import Embedder
 from index.errors import IndexCorruptError, IndexMismatchError, IndexNotFoundError, UnknownCountryError
 from index.records import Document, Hit
@@ -108,6 +109,9 @@ class Assistant:
         """Load the embedding model now rather than on the first question."""
         self.index.embed_query("warm up")
         self.index.correct_spelling("warm up")
+        self.index.expand_query("warm up")
+        for doc in self._by_country.values():
+            tier_unit_span(doc)  # listings cite every narrative's tier sentence
 
     # The public question-answering entry points
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from index.parse import TIERS
@@ -111,14 +112,18 @@ def move_of(text: str) -> str | None:
 
 def tier_unit_span(doc: Document) -> tuple[int, int]:
     """The sentence (or clause) stating the document's tier; the header line when none does."""
-    if doc.tier:
-        pattern = re.compile(re.escape(doc.tier) + (r"(?!\s+Watch)" if doc.tier == "Tier 2" else ""), re.I)
-        body_start = doc.sections[0].start if doc.sections else 0
-        for start, end in unit_spans(doc.text, body_start, len(doc.text), QUOTE_MAX_CHARS):
-            if pattern.search(doc.text[start:end]):
+    return _tier_unit_span(doc.text, doc.tier, doc.sections[0].start if doc.sections else 0, len(doc.source_line))
+
+
+@functools.lru_cache(maxsize=8192)
+def _tier_unit_span(text: str, tier: str | None, body_start: int, header_end: int) -> tuple[int, int]:
+    # Cached: listings ask it of every narrative, and a long narrative may state its tier late.
+    if tier:
+        pattern = re.compile(re.escape(tier) + (r"(?!\s+Watch)" if tier == "Tier 2" else ""), re.I)
+        for start, end in unit_spans(text, body_start, len(text), QUOTE_MAX_CHARS):
+            if pattern.search(text[start:end]):
                 return start, end
-    header_end = len(doc.source_line)
-    return (0, header_end) if header_end else unit_spans(doc.text, 0, len(doc.text), QUOTE_MAX_CHARS)[0]
+    return (0, header_end) if header_end else unit_spans(text, 0, len(text), QUOTE_MAX_CHARS)[0]
 
 
 def tier_clause(doc: Document, span: tuple[int, int]) -> str:
