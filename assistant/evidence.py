@@ -90,10 +90,13 @@ _PLACEMENT = re.compile(r"\bminimum standards\b|\bTier [123]\b|\bWatch List\b|\b
 
 
 def boilerplate(text: str) -> bool:
-    """Whether a sentence only states the placement: "does not fully meet the minimum standards …" or a short
-    "therefore, X remained on Tier 2" (a longer one, such as a waiver's, says more)."""
-    return bool(re.search(r"\bfully meets?\b[^;]{0,20}\bminimum standards\b", text)) or (
-        bool(re.search(r"\bTier [123]\b|\bWatch List\b|\bSpecial Case\b", text, re.I)) and len(text) < 120)
+    """Whether a sentence only states the placement: its clauses are "does not fully meet the minimum standards …"
+    or a short "therefore, X remained on Tier 2" (a longer one, such as a waiver's, says more) and nothing else."""
+    kept = [clause for clause in re.split(r"(?<=[.;])\s+", text)
+            if not (re.search(r"\bfully meets?\b[^;]{0,20}\bminimum standards\b", clause)
+                    or (re.search(r"\bTier [123]\b|\bWatch List\b|\bSpecial Case\b", clause, re.I)
+                        and len(clause) < 120))]
+    return len(re.findall(r"[A-Za-z]", " ".join(kept))) < 40
 
 
 def placement_statement(text: str) -> bool:
