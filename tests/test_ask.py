@@ -205,7 +205,8 @@ def test_answered_country_and_quantity_questions_lead_with_the_answer(corpus_bot
              if i.kind in ("country", "quantity")]
     assert len(items) > 50
     numbers = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
-                         r"thousand|million|half|quarter|third|second|fourth|fifth|sixth|seventh|several|most|none)\b",
+                         r"thousand|million|half|quarter|third|second|fourth|fifth|sixth|seventh|several|most|none|majority|few|"
+                         r"many)s?\b",
                          re.I)
     for item in items:
         reply = corpus_bot.ask(item.question, history=item.history)
