@@ -272,7 +272,8 @@ def write_outputs(results: dict[str, Any], out: Path) -> list[Path]:
             if by_class:
                 table.append(f"#### {Path(gold_path).name} by class ({config})\n\n{by_class}\n")
     (out / "table.md").write_text("\n".join(table), encoding="utf-8")
-    (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str),
+    # Compact: a run over hundreds of questions and seven configurations is megabytes of replies and quotes.
+    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, default=str, separators=(",", ":")),
                                       encoding="utf-8")
     written += [out / "table.md", out / "results.json"]
     chart = _chart(results, gold_paths, out / "chart.png")
