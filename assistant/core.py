@@ -44,8 +44,9 @@ _SCAFFOLDING = re.compile(
     r"\bin the (?:reporting )?period(?: covered)?\b|\bi'?m writing a (?:piece|story|note|report) on\b|"
     r"\bpls\b|\bplease\b",
     re.I)
-# Pronouns that stand for the earlier question's topic, not its country.
+# A wh-word of the question's own ("And what has it done …?"), not an ellipsis ("What about …?").
 _OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(?!\s+(about|of)\b)", re.I)
+# Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|them|those|these|the same)\b", re.I)
 
 
