@@ -110,14 +110,14 @@ _FAILING = re.compile(r"\b(did not|does not|do not|has not|have not|had not|was 
                       r"fewer|not (make|report|investigate|prosecute|convict|identify|provide|hold)|policy or "
                       r"pattern|continued to (exploit|force|subject|use|recruit)|complicit|complicity|"
                       r"penaliz\w*|punish\w*|hinder\w*|obstacles?|lack of|minimi[sz]ed?)\b", re.I)
-# Words of harm: a clause with them and no step taken reports a problem ("forced transfer … increased their
-# vulnerability"); "trainings on sexual exploitation" is a step.
 # A cause or a purpose, as the report words them.
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|as part of|in order to|so that|driven by|led to|leading to|"
     r"caus\w*|fuel\w*|exacerbat\w*|contribut\w* to|result(s|ed|ing)? (of|from|in)|increas\w* (their|the) "
     r"(vulnerability|risk)|hinder\w*|restrictions on|to (finance|fund|pay|offset|avoid|evade|meet|fill))\b", re.I)
 _WORSENED = re.compile(r"\bincreased (their|the) (vulnerability|risk)|\bwar\b", re.I)
+# Words of harm: a clause with them and no step taken reports a problem ("forced transfer … increased their
+# vulnerability"); "trainings on sexual exploitation" is a step.
 _HARM = re.compile(r"\b(vulnerab\w*|exploit\w*|abus\w*|forced|forcibly|coerc\w*|war)\b", re.I)
 
 

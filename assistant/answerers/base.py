@@ -17,6 +17,7 @@ from assistant.evidence import (
     Candidate,
     Evidence,
     Unit,
+    boilerplate,
 )
 from assistant.intents import Cues, Intent, Quantity
 from assistant.phrasing import cited, join_names, shorten
@@ -29,6 +30,7 @@ from index.text import tokens
 
 # Claims longer than this show their best-matching stretch, with ellipses, rather than the whole clause.
 CLAIM_MAX_CHARS = 300
+_STANDARDS = re.compile(r"\bminimum standards\b|\bfully meets?\b", re.I)
 _COUNTED_FILLER = frozenset(tokens("new more total different other exact exactly additional roughly about number "
                                    "many much", True))
 
@@ -198,6 +200,13 @@ class Tools:
         rated = self.rate(turn, self.evidence.units(hits), ask)
         turn.candidates = rated
         return rated
+
+    def without_boilerplate(self, turn: Turn, candidates: list[Candidate]) -> list[Candidate]:
+        """The candidates, less the placement boilerplate unless the question is about placement: "does not
+        fully meet the minimum standards" answers the tier answerer's questions, nothing else."""
+        if turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question):
+            return candidates
+        return [c for c in candidates if not boilerplate(c.unit.text)]
 
     def confident(self, candidates: list[Candidate]) -> list[Candidate]:
         return [c for c in candidates if c.probability >= self.threshold]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.answerers.base import Tools, Turn
-from assistant.evidence import Candidate, boilerplate
+from assistant.evidence import Candidate
 from assistant.intents import Intent
 from assistant.phrasing import join_names
 from assistant.records import Reply
@@ -25,15 +25,12 @@ class CountryAnswerer:
         rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.search.top_k),
                                            ask=tools.ask_of(turn, Intent.COUNTRY))
         best_by_country: dict[str, Candidate] = {}
-        placement = turn.cues.tier or turn.cues.move
-        for candidate in tools.confident(rated):
-            if not placement and boilerplate(candidate.unit.text):
-                continue  # "does not fully meet the minimum standards" answers no which-country question
+        for candidate in tools.confident(tools.without_boilerplate(turn, rated)):
             country = answer_country(candidate, turn, tools)
             if turn.pool and country not in turn.pool:
                 continue  # "which of X, Y and Z": the answer is one of them
             # "Which countries do Cuban workers go to?": not Cuba, which the question itself names.
-            if (country in turn.pool or country not in turn.mentioned) and fits_placement(country, turn, tools):
+            if (turn.pool or country not in turn.mentioned) and fits_placement(country, turn, tools):
                 best_by_country.setdefault(country, candidate)
         if not best_by_country:
             return tools.does_not_say(turn, "which country")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
-from assistant.evidence import Candidate, boilerplate, placement_statement
+from assistant.evidence import Candidate, placement_statement
 from assistant.records import Reply
 from index.chunk import is_list_section
 from index.text import tokens
@@ -22,7 +22,6 @@ _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|lack(s|ed|ing)
                        r"inadequate(ly)?|insufficient(ly)?|rarely|seldom|hardly|unevenly)\b|n['’]t\b", re.I)
 
 
-_STANDARDS = re.compile(r"\bminimum standards\b|\bfully meets?\b", re.I)
 _UP = re.compile(r"\b(more|increas\w*|rise|rose|risen|rising|grow\w*|grew|higher|up|expand\w*|improv\w*)\b", re.I)
 _DOWN = re.compile(r"\b(fewer|less|decreas\w*|declin\w*|drop\w*|fell|fall\w*|reduc\w*|lower|down|shrank|"
                    r"worsen\w*)\b", re.I)
@@ -34,10 +33,7 @@ class FactAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         ask = tools.ask_of(turn)
         rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
-        if not (turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question)):
-            # The placement boilerplate answers placement questions (the tier answerer's), nothing else.
-            rated = [c for c in rated if not boilerplate(c.unit.text)]
-            turn.candidates = rated
+        rated = turn.candidates = tools.without_boilerplate(turn, rated)
         if ask.person:
             rated = [c for c in rated if c.features[6]]  # a person or office must be named
         # What happened is answered by what the report found; a recommendation only says what should happen.

@@ -124,7 +124,8 @@ class TierAnswerer:
                 wanted = "negative"
             elif move == "upgraded" or doc.tier == "Tier 1":
                 wanted = "positive"
-        units = [u for u in units if u.polarity == wanted] or units if wanted else units
+        if wanted:
+            units = [u for u in units if u.polarity == wanted] or units
         rated = tools.rate(turn, units)[:MAX_REASONS]
         return sorted(rated, key=lambda c: c.unit.start)
 
