@@ -113,6 +113,7 @@ class Assistant:
         self.index.expand_query("warm up")
         for doc in self._by_country.values():
             tier_unit_span(doc)  # listings cite every narrative's tier sentence
+        self.evidence.warm_generic(self.index.documents)
 
     # The public question-answering entry points
 

@@ -40,7 +40,7 @@ FEATURES = (
     "lexical",  # share of the question's focus terms (idf-weighted) found in the sentence
     "lexical_view",  # the same within the best-matching stretch
     "rare_missing",  # idf of the rarest focus term the sentence lacks, relative to the rarest of all
-    "typed",  # the intent expects a typed answer (a quantity, a person)
+    "typed",  # the intent expects a typed answer (a quantity, a person, places of origin)
     "type_match",  # the sentence holds an answer of that type
     "near_focus",  # that answer sits next to the counted thing
     "in_list",  # the sentence is a recommendation
@@ -52,6 +52,9 @@ FEATURES = (
     "placement",  # the sentence states the placement ("… remained on Tier 2"), and placement was not asked
     "placement_asked",  # ... and the question asks about placement
     "causal",  # a why question, and the sentence gives a cause or purpose ("because", "as part of", "to offset")
+    "specific",  # semantic_unit minus the sentence's cosine with a generic question about its country: how much
+    #              better it fits this question than any question about the country (the narrative's opening
+    #              "traffickers exploit domestic and foreign victims in X" fits every one)
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -97,6 +100,21 @@ def boilerplate(text: str) -> bool:
                     or (re.search(r"\bTier [123]\b|\bWatch List\b|\bSpecial Case\b", clause, re.I)
                         and len(clause) < 120))]
     return len(re.findall(r"[A-Za-z]", " ".join(kept))) < 40
+
+
+# The placement's criterion in the law's words: "(did not) demonstrate overall increasing efforts compared with the
+# previous reporting period (to expand its anti-trafficking capacity)".
+_CRITERION = re.compile(r"\bdemonstrat\w* (overall )?increasing efforts,?( compared (with|to) the previous "
+                        r"(reporting period|year),?)?( (to expand|to improve|to increase|on|in) its "
+                        r"anti-trafficking capacity)?", re.I)
+_CRITERION_FILLER = re.compile(r"\b(however|although|the government|officials|authorities|did not|but)\b", re.I)
+
+
+def criterion_statement(text: str) -> bool:
+    """Whether a sentence only restates the placement's criterion ("the government did not demonstrate overall
+    increasing efforts …"): a summary's shortcoming or achievement in name only."""
+    rest = _CRITERION.sub("", text)
+    return rest != text and len(re.findall(r"[A-Za-z]", _CRITERION_FILLER.sub("", rest))) < 30
 
 
 def placement_statement(text: str) -> bool:
@@ -158,6 +176,7 @@ class Ask:
     counted: frozenset[str] = frozenset()  # the counted thing of a quantity question ("inspections")
     aspect: str | None = None
     person: bool = False
+    place: str | None = None  # "from": where people come from; "in": where they are taken (see Cues.place)
     placement: bool = False  # the question asks about placement (tiers, moves)
     why: bool = False  # the question asks for a reason
     # Countries the question ties together, each with a pattern of its names and adjectives: a sentence must
@@ -235,6 +254,7 @@ class Evidence:
         self.model = model
         self._polarity: dict[str, dict[int, str]] = {}
         self._terms: dict[str, frozenset[str]] = {}
+        self._generic: dict[str, np.ndarray] = {}
 
     @cached_property
     def _document_frequency(self) -> dict[str, int]:
@@ -272,12 +292,13 @@ class Evidence:
                 for s, e in unit_spans(doc.text, section.start, section.end, QUOTE_MAX_CHARS)]
 
     def summary_units(self, doc: Document, polarity: str | None = None) -> list[Unit]:
-        """The opening summary's units, or only those of one polarity (achievements or shortcomings)."""
+        """The opening summary's units, or only those of one polarity (achievements or shortcomings); never the
+        bare criterion ("did not demonstrate overall increasing efforts"), which every such summary states."""
         if not doc.sections:
             return []
         summary = doc.sections[0]
         units = [self.unit(doc, s, e) for s, e in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS)]
-        return [u for u in units if polarity is None or u.polarity == polarity]
+        return [u for u in units if (polarity is None or u.polarity == polarity) and not criterion_statement(u.text)]
 
     def unit(self, doc: Document, start: int, end: int, rank: int = 0) -> Unit:
         polarity = self._polarities(doc).get(start, "neutral")
@@ -322,6 +343,29 @@ class Evidence:
         names = {country for country, _ in ask.subjects}
         return not names or own in names or any(_mentions(p, unit.text) for _, p in ask.subjects)
 
+    def names_place(self, unit: Unit, preposition: str) -> bool:
+        """Whether a sentence names where people come from (``preposition`` "from") or where they are taken
+        ("in"): a place besides its narrative's country, after "from", or after "in" / "to" or named outright."""
+        country = self.index.documents[unit.document].country
+        own = "|".join(re.escape(f) for f in [country, *self.index.countries.forms(country)])
+        if _names_place(unit.text, preposition, own):
+            return True
+        return preposition == "in" and any(named and name != country
+                                           for name, named in self.index.countries.mentions(unit.text))
+
+    def generic_vector(self, doc_id: str) -> np.ndarray:
+        """The vector of a question that fits any sentence of a narrative: "Human trafficking in X."; cached."""
+        if doc_id not in self._generic:
+            self.warm_generic([doc_id])
+        return self._generic[doc_id]
+
+    def warm_generic(self, doc_ids: Iterable[str]) -> None:
+        """Embed the generic questions of these narratives in one batch."""
+        wanted = [d for d in dict.fromkeys(doc_ids) if d not in self._generic]
+        if wanted:
+            texts = [f"Human trafficking in {self.index.documents[d].country}." for d in wanted]
+            self._generic.update(zip(wanted, self.index.embedder.encode(texts), strict=True))
+
     # Focus
 
     def focus(self, text: str, countries: Iterable[str], drop: frozenset[str] = frozenset()) -> list[str]:
@@ -342,9 +386,11 @@ class Evidence:
             return []
         # A topic word the corpus never uses can match no sentence: it says nothing about which one answers.
         weights = {t: self.idf(t) for t in ask.focus if self._document_frequency.get(t, 0) > 0}
-        rates = _Rater(ask, weights)
-        sims = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units]) @ ask.query_vector
-        rated = self._scored([rates(u, [(0, len(u.text))], sims[i : i + 1], float(sims[i]))
+        rates = _Rater(ask, weights, self.names_place)
+        vectors = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units])
+        sims = vectors @ ask.query_vector
+        generic = np.einsum("ij,ij->i", vectors, np.stack([self.generic_vector(u.document) for u in units]))
+        rated = self._scored([rates(u, [(0, len(u.text))], sims[i : i + 1], float(sims[i]), float(generic[i]))
                               for i, u in enumerate(units)])
         # A closer look at the best long units: their comma-separated stretches.
         long_ones = [c for c in rated[:VIEW_RESCORE] if len(c.unit.text) >= VIEW_MIN_UNIT_CHARS]
@@ -359,7 +405,8 @@ class Evidence:
                 whole = candidate.features[1]
                 sims_here = np.concatenate([[whole], view_sims[cursor : cursor + len(views) - 1]])
                 cursor += len(views) - 1
-                better[id(candidate)] = rates(candidate.unit, views, sims_here, float(whole))
+                better[id(candidate)] = rates(candidate.unit, views, sims_here, float(whole),
+                                              float(whole - candidate.features[FEATURES.index("specific")]))
             rated = self._scored([better.get(id(c), c) for c in rated])
         return rated
 
@@ -378,8 +425,9 @@ class Evidence:
 class _Rater:
     """Computes one unit's features for one question."""
 
-    def __init__(self, ask: Ask, weights: dict[str, float]) -> None:
+    def __init__(self, ask: Ask, weights: dict[str, float], names_place: Callable[[Unit, str], bool]) -> None:
         self.ask = ask
+        self.names_place = names_place
         self.weights = weights
         self.total = sum(weights.values()) or 1.0
         self.rarest = max(weights.values(), default=0.0)
@@ -387,7 +435,8 @@ class _Rater:
     def coverage(self, terms: set[str]) -> float:
         return sum(w for t, w in self.weights.items() if t in terms) / self.total if self.weights else 0.0
 
-    def __call__(self, unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray, whole: float) -> Candidate:
+    def __call__(self, unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray, whole: float,
+                 generic: float) -> Candidate:
         ask = self.ask
         found = quantities.find(unit.text, ask.quantity) if ask.quantity else []
         best = int(np.argmax(view_sims))
@@ -402,8 +451,9 @@ class _Rater:
         unit_terms = set(tokens(unit.text))
         view_terms = set(tokens(unit.text[views[best][0] : views[best][1]]))
         missing = [w for t, w in self.weights.items() if t not in unit_terms]
-        typed = ask.quantity is not None or ask.person
-        type_match = bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person else False
+        typed = ask.quantity is not None or ask.person or ask.place is not None
+        type_match = (bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person
+                      else self.names_place(unit, ask.place) if ask.place else False)
         features = np.array([
             max(0.0, float(view_sims[best])),
             max(0.0, whole),
@@ -422,12 +472,32 @@ class _Rater:
             float(placement_statement(unit.text) and not ask.placement),
             float(placement_statement(unit.text) and ask.placement),
             float(ask.why and bool(_CAUSAL.search(unit.text))),
+            whole - generic,
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored
 
 
 _APPOSITIVE = ("estimated at", "estimated to be", "numbering", "totaling", "totalling", "– ", "— ")
+
+
+# Places after "from" ("from South Asia", "from the Philippines", "from East, Central, and Southern Africa") or
+# after "in" / "to" ("mainly in Ethiopia, Libya, and Sudan", "to Europe").
+_PLACE_AFTER = {
+    preposition: re.compile(rf"\b(?:{words}) (?:the |other |neighboring |neighbouring )?((?:[A-Z][\w'-]+|sub-Saharan)"
+                            r"(?:[ ,]+(?:and |or )?(?:the )?[A-Z][\w'-]+)*)")
+    for preposition, words in (("from", "from"), ("in", "in|to|into|throughout|across"))
+}
+# Capitalised words after "in" that are no place.
+_NOT_PLACES = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December|Tier|Watch|List|English|Arabic|French|Spanish|Portuguese|Russian|TIP|NAP)\b")
+
+
+def _names_place(text: str, preposition: str, own: str) -> bool:
+    """Whether a sentence names a place after ``preposition`` besides the narrative's own country ("victims from
+    Bulgaria abroad" tells nothing of origins in Bulgaria's narrative)."""
+    return any(re.sub(rf"\b(?:{own})\b|\b(?:and|or|the)\b|[ ,]", "", _NOT_PLACES.sub("", m.group(1)), flags=re.I)
+               for m in _PLACE_AFTER[preposition].finditer(text))
 
 
 def _mentions(pattern: str, text: str) -> bool:

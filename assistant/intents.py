@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from assistant.tiers import mentions_tier, move_of, tier_in
+from assistant.tiers import avoided, mentions_tier, move_of, tier_in
 
 
 class Intent(str, Enum):
@@ -82,6 +82,16 @@ _ASKS_COUNTRY = re.compile(
 _ASKS_NARRATIVE = re.compile(_NARRATIVE_ASKED, re.I)
 _ASKS_GOVERNMENT = re.compile(rf"\b(which|what|whose)\b{_QUALIFIER}{{0,3}}?\s+(government|regime)s?\b", re.I)
 _WHERE = re.compile(r"^\W*(where|in what place)\b|\bwhere\b", re.I)
+# Where people come from: an answer names places after "from" ("primarily from South Asia and the Philippines").
+_ORIGIN = re.compile(r"\bwhere\b[^?]{0,60}\b(come|came|coming|originate|originating|hail)\b(?! to\b)|"
+                     r"\bwhere\b[^?]{0,60}\bfrom\W*$|"
+                     r"\b(countries|country|places?|regions?) of origin\b|\bfrom where\b|"
+                     r"\bwhere (do|does|did) [^?]{0,60}\bfrom\b", re.I)
+# Where people are taken or exploited: an answer names places after "in" or "to" ("mainly in Ethiopia, Libya").
+_DESTINATION = re.compile(r"\b(in|to|into) (which|what) (other )?(countries|country|places?|regions?|cities|city|"
+                          r"destinations?)\b|\bwhere\b[^?]{0,60}\b(exploited|taken|sent|trafficked|forced|end(ed)? up|"
+                          r"work|working|go|goes|going|went|moved|transported|subjected|sold|destined|travel\w*|"
+                          r"migrate\w*|abroad)\b|\bdestinations?\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|what|list|name|how many|all|other|any)\b[^?]{0,30}\b(countries|country|governments|nations|places)\b",
     re.I,
@@ -174,6 +184,7 @@ class Cues:
     asks_narrative: bool = False  # "which country's write-up", "whose nationals"
     asks_government: bool = False  # "which government": a narrative's country even when others are named
     where: bool = False
+    place: str | None = None  # "from": where people come from; "in": where they are taken or exploited
     across: bool = False  # "which countries", "list ... countries"
     among: bool = False  # "among X, Y and Z", "which of X or Y"
     which_of: bool = False  # "which of them", "which of these": a choice among named countries
@@ -223,6 +234,7 @@ def read_cues(text: str) -> Cues:
         asks_narrative=bool(_ASKS_NARRATIVE.search(text)),
         asks_government=bool(_ASKS_GOVERNMENT.search(text)),
         where=bool(_WHERE.search(text)),
+        place="from" if _ORIGIN.search(text) else "in" if _DESTINATION.search(text) else None,
         across=bool(_ACROSS.search(text)),
         among=bool(_AMONG.search(text)),
         which_of=bool(_WHICH_OF.search(text)),
@@ -240,7 +252,8 @@ def read_cues(text: str) -> Cues:
         entity=bool(_ENTITY.search(text) or _METHOD.search(text)),
         exact=bool(_EXACT.search(text)),
         person=bool(_PERSON.search(text)),
-        why=bool(_WHY.search(text)),
+        # "How did X avoid Tier 3?" asks what kept it up: a reason.
+        why=bool(_WHY.search(text) or (re.search(r"\bhow\b", text, re.I) and avoided(text) and mentions_tier(text))),
         ellipsis=bool(_ELLIPSIS.search(text)),
         over_time=bool(_OVER_TIME.search(text)),
     )

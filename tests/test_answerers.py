@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core import Assistant
+from assistant.evidence import criterion_statement
 from index.search import TipIndex
 from index.settings import Settings
 from index.store import build_index
@@ -84,6 +85,28 @@ def test_boilerplate_answers_no_other_question(bot: Assistant) -> None:
     """"does not fully meet the minimum standards" answers placement questions only."""
     reply = bot.ask("Did Freedonia look into forced labor in the cotton harvest?")
     assert all("minimum standards" not in c.quote for c in reply.citations)
+
+
+@pytest.mark.parametrize(("text", "criterion"), [
+    ("However, the government did not demonstrate overall increasing efforts, compared with the previous reporting "
+     "period, to expand its anti-trafficking capacity.", True),
+    ("The government did not demonstrate overall increasing efforts compared to the previous year.", True),
+    ("The government demonstrated overall increasing efforts by prosecuting more traffickers and opening two "
+     "shelters.", False),
+    ("The government demonstrated overall increasing efforts compared with the previous reporting period, "
+     "considering the impact of the pandemic; therefore Freedonia remained on Tier 2.", False),
+])
+def test_the_bare_criterion_is_no_reason(text: str, criterion: bool) -> None:
+    """Every Watch List summary says it "did not demonstrate overall increasing efforts": a restated criterion,
+    never one of the shortcomings, achievements or reasons a reply lists."""
+    assert criterion_statement(text) is criterion
+
+
+def test_where_they_come_from_names_places(bot: Assistant) -> None:
+    """A where-to question is answered by a sentence that names a place besides the narrative's country."""
+    reply = bot.ask("Where are Freedonian women taken and exploited?")
+    assert not reply.refused and "Kazakhstan" in reply.answer
+    grounded(bot, reply)
 
 
 def test_achievements_and_shortcomings_of_a_tier_3_summary(bot: Assistant) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.conversation import resolve
+from assistant.evidence import _names_place
 from assistant.intents import Intent, Quantity, read_cues
 from assistant.quantities import find, is_vague
 from index.countries import CountryMatcher
@@ -88,6 +89,7 @@ def intent_of(bot):
     ("What tier is Lithuania on?", Intent.TIER),
     ("Is Haiti on the Tier 2 Watch List?", Intent.TIER),
     ("How long has Madagascar been on the Watch List?", Intent.TIER),
+    ("How did Haiti avoid being dropped to Tier 3?", Intent.TIER),  # what kept it up: the reasons
     ("Was Cuba's ranking lowered this year?", Intent.TIER),
     # Why a placement: the tier answerer gives it with the summary's reasons.
     ("Why is Cuba on Tier 3?", Intent.TIER),
@@ -173,6 +175,34 @@ def test_a_superlative_is_no_share() -> None:
 ])
 def test_a_named_person_is_asked_for(question: str, person: bool) -> None:
     assert read_cues(question).person is person
+
+
+@pytest.mark.parametrize(("question", "place"), [
+    ("And where do victims in the Kurdistan Region mostly come from?", "from"),
+    ("Where are most of the victims from?", "from"),
+    ("What are the main countries of origin?", "from"),
+    ("In which countries are Eritreans mainly exploited after leaving home?", "in"),
+    ("Where are Belarusian victims exploited?", "in"),
+    ("Where do Bulgarian children end up?", "in"),
+    ("Where do officials keep mixing up trafficking and smuggling?", None),
+    ("How many victims came forward?", None),
+])
+def test_a_place_is_asked_for(question: str, place: str | None) -> None:
+    assert read_cues(question).place == place
+
+
+@pytest.mark.parametrize(("text", "place", "names"), [
+    ("victims primarily from South Asia, sub-Saharan Africa, the Philippines", "from", True),
+    ("particularly from Ethiopia and Mozambique", "from", True),
+    ("traffickers exploit victims from Bulgaria abroad", "from", False),  # its own country
+    ("victims from rural areas", "from", False),
+    ("exploited mainly in Ethiopia, Libya, and Sudan", "in", True),
+    ("domestic and foreign victims in Bulgaria", "in", False),
+    ("the grant ended in December 2022", "in", False),
+    ("remained on Tier 3 in Tier 3", "in", False),
+])
+def test_places_named_after_a_preposition(text: str, place: str, names: bool) -> None:
+    assert _names_place(text, place, "Bulgaria|Bulgarian|Bulgarians") is names
 
 
 def test_vague_quantities() -> None:

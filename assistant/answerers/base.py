@@ -171,7 +171,8 @@ class Tools:
         return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn), quantity=cues.quantity
                    if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
-                   person=cues.person, placement=bool(cues.tier or cues.move), why=cues.why, required=required,
+                   person=cues.person, place=cues.place if intent is not Intent.COUNTRY else None,
+                   placement=bool(cues.tier or cues.move), why=cues.why, required=required,
                    subjects=tied)
 
     def forms(self, country: str) -> str:

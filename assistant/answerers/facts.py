@@ -86,7 +86,9 @@ def compose(turn: Turn, tools: Tools, chosen: list[Candidate], lead: str | None 
     # The best sentence is shown whole; the ones after it only by their best-matching stretch when long.
     claims = {id(c): tools.claim(c, cites.unit(c.unit, c.probability), None if i == 0 else CLAIM_MAX_CHARS)
               for i, c in enumerate(chosen)}
-    if len(countries) > 1 or (not turn.subjects and countries):
+    # A sentence from another country's narrative than the one asked about says where it was found
+    # ("Where are Venezuelan women coerced …?": the Dominican Republic's narrative answers).
+    if len(countries) > 1 or (countries and not set(countries) <= set(turn.subjects)):
         lines = [f"**{country}**: " + " ".join(claims[id(c)] for c in chosen if tools.country_of(c.unit) == country)
                  for country in countries]
         text = "\n".join(f"- {line}" for line in lines) if len(lines) > 1 else lines[0]
