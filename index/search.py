@@ -314,9 +314,20 @@ class TipIndex:
         depth = max(FUSION_DEPTH, k)
         fused: dict[int, float] = {}
         found_by: dict[int, list[str]] = {}
+        leaders: list[int] = []
         for name in ("dense", "bm25"):
             for rank, (row, _score) in enumerate(self.retrievers[name].rank(query, depth, rows, query_vector), 1):
                 fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.search.rrf_k + rank)
                 found_by.setdefault(row, []).append(name)
-        order = sorted(fused, key=lambda r: (-fused[r], r))[:k]
+                if rank <= self.settings.search.leaders:
+                    leaders.append(row)
+        order = sorted(fused, key=lambda r: (-fused[r], r))
+        # Fusion by rank alone loses a passage only one retriever finds, however far ahead of the rest; each
+        # retriever's leaders take the places of the last fused ones.
+        kept = order[:k]
+        missing = [r for r in dict.fromkeys(leaders) if r not in kept]
+        if missing:
+            room = max(0, k - len(missing))
+            kept = sorted([*order[:room], *missing[: k - room]], key=lambda r: (-fused[r], r))
+        order = kept
         return [Hit(self.chunks[r], fused[r], n, tuple(found_by[r])) for n, r in enumerate(order, start=1)]

@@ -60,6 +60,8 @@ class SearchSettings:
     country_routing: bool = setting(True, "a question about some countries searches only their narratives")
     top_k: int = setting(8, "passages retrieved per question")
     rrf_k: int = setting(60, "reciprocal rank fusion constant")
+    leaders: int = setting(2, "hybrid retrieval keeps each retriever's top this-many passages among its hits, "
+                              "however the two rankings fuse (a rare exact phrase found by BM25 alone still counts)")
 
 
 @dataclass(frozen=True)
