@@ -55,6 +55,7 @@ FEATURES = (
     "specific",  # semantic_unit minus the sentence's cosine with a generic question about its country: how much
     #              better it fits this question than any question about the country (the narrative's opening
     #              "traffickers exploit domestic and foreign victims in X" fits every one)
+    "unknown",  # share of the question's focus terms the corpus never uses ("Who won the FIFA World Cup?")
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -386,7 +387,8 @@ class Evidence:
             return []
         # A topic word the corpus never uses can match no sentence: it says nothing about which one answers.
         weights = {t: self.idf(t) for t in ask.focus if self._document_frequency.get(t, 0) > 0}
-        rates = _Rater(ask, weights, self.names_place)
+        unknown = (len(ask.focus) - len(weights)) / len(ask.focus) if ask.focus else 0.0
+        rates = _Rater(ask, weights, self.names_place, unknown)
         vectors = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units])
         sims = vectors @ ask.query_vector
         generic = np.einsum("ij,ij->i", vectors, np.stack([self.generic_vector(u.document) for u in units]))
@@ -425,9 +427,11 @@ class Evidence:
 class _Rater:
     """Computes one unit's features for one question."""
 
-    def __init__(self, ask: Ask, weights: dict[str, float], names_place: Callable[[Unit, str], bool]) -> None:
+    def __init__(self, ask: Ask, weights: dict[str, float], names_place: Callable[[Unit, str], bool],
+                 unknown: float) -> None:
         self.ask = ask
         self.names_place = names_place
+        self.unknown = unknown
         self.weights = weights
         self.total = sum(weights.values()) or 1.0
         self.rarest = max(weights.values(), default=0.0)
@@ -473,6 +477,7 @@ class _Rater:
             float(placement_statement(unit.text) and ask.placement),
             float(ask.why and bool(_CAUSAL.search(unit.text))),
             whole - generic,
+            self.unknown,
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.answerers.base import _counted_head
 from assistant.conversation import resolve
 from assistant.evidence import _names_place
 from assistant.intents import Intent, Quantity, read_cues
@@ -203,6 +204,17 @@ def test_a_place_is_asked_for(question: str, place: str | None) -> None:
 ])
 def test_places_named_after_a_preposition(text: str, place: str, names: bool) -> None:
     assert _names_place(text, place, "Bulgaria|Bulgarian|Bulgarians") is names
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("How many inspections did the labor inspectorate run?", "inspect"),
+    ("How many Syrian refugees live in Lebanon?", "refuge"),  # the noun, not the verb after it
+    ("How many victims got shelter?", "victim"),
+    ("What is the total population?", "popul"),
+    ("How many years in a row?", "year"),
+])
+def test_the_counted_thing_of_a_quantity_question(question: str, head: str) -> None:
+    assert _counted_head(question) == head
 
 
 def test_vague_quantities() -> None:

@@ -195,19 +195,24 @@ class Tools:
         return rated
 
     def retrieved_candidates(self, turn: Turn, countries: list[str] | None, k: int | None = None,
-                             ask: Ask | None = None) -> list[Candidate]:
-        """Rated sentences of the passages retrieved for the turn (within ``countries`` when given)."""
+                             ask: Ask | None = None, placement_if_asked: bool = False) -> list[Candidate]:
+        """Rated sentences of the passages retrieved for the turn (within ``countries`` when given); with
+        ``placement_if_asked``, the placement boilerplate only when the question is about placement."""
         hits = self.retrieve(turn, countries, k)
-        rated = self.rate(turn, self.evidence.units(hits), ask)
+        units = self.evidence.units(hits)
+        if placement_if_asked:
+            units = self.without_boilerplate(turn, units)
+        rated = self.rate(turn, units, ask)
         turn.candidates = rated
         return rated
 
-    def without_boilerplate(self, turn: Turn, candidates: list[Candidate]) -> list[Candidate]:
-        """The candidates, less the placement boilerplate unless the question is about placement: "does not
-        fully meet the minimum standards" answers the tier answerer's questions, nothing else."""
+    def without_boilerplate(self, turn: Turn, units: list[Unit]) -> list[Unit]:
+        """The units, less the placement boilerplate unless the question is about placement: "does not fully
+        meet the minimum standards" answers the tier answerer's questions, nothing else. Dropped before rating,
+        so that it sets no bar the others are measured against (the gap features)."""
         if turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question):
-            return candidates
-        return [c for c in candidates if not boilerplate(c.unit.text)]
+            return units
+        return [u for u in units if not boilerplate(u.text)]
 
     def confident(self, candidates: list[Candidate]) -> list[Candidate]:
         return [c for c in candidates if c.probability >= self.threshold]
@@ -277,7 +282,8 @@ _PLACEMENT_WORDS = frozenset(tokens(
 _COUNTED = re.compile(
     r"\b(?:how many|how much|number of|share of|percentage of|proportion of|population of)\s+"
     r"((?:(?!(?:did|does|do|were|was|are|is|has|have|had|will|would|can|could|for|of|in|on|at|by|from|to|with|"
-    r"under|during|been|get|got)\b)"
+    r"under|during|been|get|got|live|lives|lived|living|work|works|worked|remain|remains|remained|reside|stay|"
+    r"stayed|receive|received|come|came|go|went|face|faced|suffer|suffered|need|needed|there)\b)"
     r"[\w'’-]+\s*){1,5})", re.I)
 
 

@@ -23,9 +23,9 @@ class CountryAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         within = turn.subjects if turn.filtered else (turn.pool or None)
         rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.search.top_k),
-                                           ask=tools.ask_of(turn, Intent.COUNTRY))
+                                           ask=tools.ask_of(turn, Intent.COUNTRY), placement_if_asked=True)
         best_by_country: dict[str, Candidate] = {}
-        for candidate in tools.confident(tools.without_boilerplate(turn, rated)):
+        for candidate in tools.confident(rated):
             country = answer_country(candidate, turn, tools)
             if turn.pool and country not in turn.pool:
                 continue  # "which of X, Y and Z": the answer is one of them

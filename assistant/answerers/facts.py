@@ -32,8 +32,7 @@ class FactAnswerer:
 
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         ask = tools.ask_of(turn)
-        rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask)
-        rated = turn.candidates = tools.without_boilerplate(turn, rated)
+        rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask, placement_if_asked=True)
         if ask.person:
             rated = [c for c in rated if c.features[6]]  # a person or office must be named
         # What happened is answered by what the report found; a recommendation only says what should happen.
