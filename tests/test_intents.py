@@ -10,6 +10,7 @@ from assistant.conversation import resolve
 from assistant.evidence import _names_place
 from assistant.intents import Intent, Quantity, read_cues
 from assistant.quantities import find, is_vague
+from index.acronyms import expand as expand_acronyms
 from index.countries import CountryMatcher
 
 CORPUS = ["Lithuania", "Madagascar", "Turkmenistan", "Syria", "Iraq", "Lebanon", "Cuba", "Haiti", "Russia",
@@ -215,6 +216,17 @@ def test_places_named_after_a_preposition(text: str, place: str, names: bool) ->
 ])
 def test_the_counted_thing_of_a_quantity_question(question: str, head: str) -> None:
     assert _counted_head(question) == head
+
+
+@pytest.mark.parametrize(("question", "expanded"), [
+    ("Where are victims in the Kurdistan Region from?", "Where are victims in the Kurdistan Region from? (IKR)"),
+    ("What did the State Labor Inspection do?", "What did the State Labor Inspection do? (SLI)"),
+    ("What did the SLI do?", "What did the SLI do? (State Labor Inspection)"),
+    ("Tell me about the region", "Tell me about the region"),  # one word of a name is no name
+])
+def test_acronyms_from_a_name_or_its_last_words(question: str, expanded: str) -> None:
+    acronyms = {"IKR": "Iraqi Kurdistan Region", "SLI": "State Labor Inspection"}
+    assert expand_acronyms(question, acronyms) == expanded
 
 
 def test_vague_quantities() -> None:

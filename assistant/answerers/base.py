@@ -151,6 +151,7 @@ class Tools:
         cues = turn.cues
         noise = drop | (frozenset() if intent is Intent.RECOMMENDATION else RECOMMENDATION_NOISE)
         noise |= frozenset() if cues.tier else TIER_NOISE
+        noise |= PLACE_NOISE if cues.place else frozenset()
         subjects = [] if intent is Intent.COUNTRY else turn.subjects
         focus = tuple(self.evidence.focus(turn.context, subjects, noise))
         counted = frozenset()
@@ -285,6 +286,11 @@ _COUNTED = re.compile(
     r"under|during|been|get|got|live|lives|lived|living|work|works|worked|remain|remains|remained|reside|stay|"
     r"stayed|receive|received|come|came|go|went|face|faced|suffer|suffered|need|needed|there)\b)"
     r"[\w'’-]+\s*){1,5})", re.I)
+
+
+# The verbs of a where-from / where-to question ("where do they come from", "where do they end up") name no topic.
+PLACE_NOISE = frozenset(tokens("come came coming comes go goes going went originate originating hail hails end "
+                               "ended up travel travelled traveled move moved", keep_stopwords=True))
 
 
 def _counted_head(question: str) -> str | None:
