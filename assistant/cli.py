@@ -31,9 +31,9 @@ def _add_settings_flags(parser: argparse.ArgumentParser, retrieval: bool = True)
     parser.add_argument("--index", dest="index_dir", metavar="DIR",
                         help="index directory (default: the bundled report's)")
     parser.add_argument("--model", help="sentence-transformers model name or path (default: all-MiniLM-L6-v2)")
-    parser.add_argument("--embed-backend", dest="embed_backend", choices=["onnx", "torch"],
-                        help="what runs the embedding model: onnx (ONNX Runtime, exported once) or torch "
-                             "(default: onnx)")
+    parser.add_argument("--embed-backend", dest="embed_backend", choices=["onnx", "openvino", "torch"],
+                        help="what runs the embedding model: onnx (ONNX Runtime, exported once), openvino (the "
+                             "same export in bf16, needs openvino) or torch (default: onnx)")
     if retrieval:
         parser.add_argument("--retrieval", choices=["hybrid", "bm25", "dense"], help="retriever (default: hybrid)")
         parser.add_argument("--top-k", type=int, dest="top_k", metavar="N", help="passages retrieved per question")
@@ -130,8 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="benchmark build, search and ask at several corpus sizes")
     bench.add_argument("--sizes", default="seed,factbook,full", help="comma list of seed, factbook, full, full10x")
-    bench.add_argument("--backends", default="torch,onnx",
-                       help="comma list of embedding backends to measure: torch, onnx (torch is the reference)")
+    bench.add_argument("--backends", default=None,
+                       help="comma list of embedding backends to measure: torch, onnx, openvino (torch is the "
+                            "reference; default: torch,onnx, and openvino where it is installed)")
     bench.add_argument("--out", type=Path, default=None, metavar="FILE", help="write the JSON results here")
     bench.add_argument("--queries", type=int, default=40, help="timed queries per corpus")
     return parser

@@ -13,7 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma list of seed, factbook, full, full10x")
     parser.add_argument("--backends", default=DEFAULT_BACKENDS,
-                        help="comma list of embedding backends to measure: torch, onnx (torch is the reference)")
+                        help="comma list of embedding backends to measure: torch, onnx, openvino (torch is the "
+                             "reference; default: torch,onnx, and openvino where it is installed)")
     parser.add_argument("--out", type=Path, nargs="?", const=RESULTS_PATH, default=None, metavar="FILE",
                         help=f"write the JSON results here (bare --out: {RESULTS_PATH})")
     parser.add_argument("--queries", type=int, default=40, help="timed queries per corpus")

@@ -2,10 +2,11 @@
 
 Sizes: ``seed`` (the bundled narrative), ``factbook`` (seed + the 51 factbook narratives beside the
 repository), ``full`` (a generated corpus of about 190 narratives and 10,000 chunks, see bench.synth) and
-``full10x`` (ten times that). Backends: ``torch`` and ``onnx`` (index.embed), each measured on every size,
-torch first. For each size and backend the benchmark builds an index and reports, next to the build rate,
-the *bare loop*: the same embedder encoding exactly the texts the build encodes, in the same calls (order
-and batch size), and nothing else — the limit a build can approach, never beat. Then warm latencies of
+``full10x`` (ten times that). Backends: ``torch``, ``onnx`` and, when openvino is installed, ``openvino``
+(index.embed), each measured on every size, torch first. For each size and backend the benchmark builds an
+index and reports, next to the build rate, the *bare loop*: the same embedder encoding exactly the texts the
+build encodes, in the same calls (order and batch size), and nothing else — the limit a build can approach,
+never beat. Then warm latencies of
 ``TipIndex.search`` and ``Assistant.ask``, the wall time of a fresh process from start to its first answer,
 that process's peak memory, the index size on disk, neighbour recall@10 of the backend's vectors against
 PyTorch's (exact search on both) and, for an HNSW index, its recall@10 against exact search.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib.util
 import io
 import json
 import os
@@ -49,8 +51,9 @@ RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 # The bare loop encodes every text the build encodes up to this many; above it, an evenly spaced sample of
 # the build's encoder calls (so every text length is represented), stated in the row's notes.
 BARE_MAX_TEXTS = 25_000
-BACKENDS = ("torch", "onnx")
-DEFAULT_BACKENDS = "torch,onnx"
+BACKENDS = ("torch", "onnx", "openvino")
+# openvino is an optional dependency: measured by default only where it is installed (found, not imported).
+DEFAULT_BACKENDS = "torch,onnx" + (",openvino" if importlib.util.find_spec("openvino") else "")
 REFERENCE_BACKEND = "torch"  # recall@10 of every backend's vectors is measured against this one's
 RECALL_QUESTIONS = 200  # questions (and their exact top 10) behind each recall@10 against torch
 # Building a corpus whose estimated embedding time exceeds this needs --full10x-build, or it is measured
@@ -232,7 +235,7 @@ def machine_info(torch_threads: bool = True) -> dict:
     from index.embed import usable_cores
 
     versions = {}
-    for package in ("torch", "onnxruntime", "sentence-transformers"):
+    for package in ("torch", "onnxruntime", "openvino", "sentence-transformers"):
         try:
             versions[package] = version(package)
         except PackageNotFoundError:

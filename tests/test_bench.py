@@ -135,7 +135,10 @@ def test_parse_sizes_and_module_options() -> None:
         parse_backends("onnx,int8")
     args = build_parser().parse_args(["--sizes", "seed", "--out", "--queries", "5", "--backends", "onnx"])
     assert args.out == RESULTS_PATH and args.queries == 5 and args.backends == "onnx"
-    assert build_parser().parse_args([]).out is None and build_parser().parse_args([]).backends == "torch,onnx"
+    assert build_parser().parse_args([]).out is None
+    assert parse_backends("openvino,torch") == ["torch", "openvino"]
+    # openvino, an optional dependency, is measured by default where it is installed.
+    assert build_parser().parse_args([]).backends in ("torch,onnx", "torch,onnx,openvino")
 
 
 class _Recording(HashingEmbedder):

@@ -16,8 +16,10 @@ import pytest
 
 from index import onnx_model
 from index.embed import (
+    VECTOR_FAMILIES,
     HashingEmbedder,
     OnnxEmbedder,
+    OpenVinoEmbedder,
     SentenceTransformerEmbedder,
     backend_of,
     make_embedder,
@@ -40,18 +42,25 @@ def test_mixing_rule() -> None:
     assert vectors_mix("onnx-int8", "onnx-int8")
     assert not vectors_mix("onnx-int8", "onnx") and not vectors_mix("torch", "onnx-int8")
     assert backend_of("hashing-64", "onnx") == "hashing" and backend_of(PACKAGED, "onnx") == "onnx"
+    # OpenVINO in bf16: near PyTorch's vectors (see test_openvino_vectors_are_near_sentence_transformers_vectors)
+    # but not equal, so its own family: it mixes with bf16 vectors only, never with fp32 ones.
+    assert VECTOR_FAMILIES["openvino"] == "bf16" and vectors_mix("openvino", "openvino")
+    assert not any(vectors_mix("openvino", b) or vectors_mix(b, "openvino") for b in ("torch", "onnx", "onnx-int8"))
 
 
 def test_make_embedder_and_setting() -> None:
     assert isinstance(make_embedder(PACKAGED, "onnx"), OnnxEmbedder)
     assert isinstance(make_embedder(PACKAGED, "torch"), SentenceTransformerEmbedder)
     assert isinstance(make_embedder("hashing-32", "onnx"), HashingEmbedder)
+    assert isinstance(make_embedder(PACKAGED, "openvino"), OpenVinoEmbedder)  # nothing loaded yet
     assert make_embedder(PACKAGED, "onnx").backend == "onnx" and make_embedder(PACKAGED, "torch").backend == "torch"
+    assert make_embedder(PACKAGED, "openvino").backend == "openvino"
     with pytest.raises(EmbeddingModelError, match="unknown embedding backend"):
         make_embedder(PACKAGED, "tensorflow")
     assert Settings.load(env={}).indexing.embed_backend == "onnx"
     assert Settings.load(env={"TIP_ASSISTANT_EMBED_BACKEND": "torch"}).indexing.embed_backend == "torch"
-    with pytest.raises(SettingsError, match="embed_backend='onnx-int8' is not one of onnx, torch"):
+    assert Settings.load({"embed_backend": "openvino"}, env={}).indexing.embed_backend == "openvino"
+    with pytest.raises(SettingsError, match="embed_backend='onnx-int8' is not one of onnx, openvino, torch"):
         Settings.load({"embed_backend": "onnx-int8"}, env={})
 
 
@@ -63,6 +72,8 @@ def test_cli_flag_reaches_the_settings() -> None:
                  ["search", "q", "--embed-backend", "torch"], ["serve", "--embed-backend", "torch"],
                  ["chat", "--embed-backend", "torch"], ["eval", "--gold", "g.jsonl", "--embed-backend", "torch"]):
         assert _settings(parser.parse_args(argv)).indexing.embed_backend == "torch", argv
+    assert _settings(parser.parse_args(["index", "build", "--embed-backend", "openvino"])).indexing.embed_backend \
+        == "openvino"
     with pytest.raises(SystemExit):
         parser.parse_args(["ask", "q", "--embed-backend", "int8"])
 
@@ -294,3 +305,118 @@ def test_runs_hold_one_length_within_the_token_budget_and_change_no_vector() -> 
     assert all(c.size <= 8 or len(c) == 1 for c in small_session.calls), [c.shape for c in small_session.calls]
     assert max(lengths) == 256 and (1, 256) in [c.shape for c in small_session.calls]  # truncated, not padded
     assert np.array_equal(small.encode(texts[:1]), small.encode(texts)[:1])  # alone or with others: the same
+
+
+def test_openvino_missing_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "openvino", None)  # import openvino now raises ImportError
+    embedder = make_embedder(PACKAGED, "openvino")
+    assert embedder.dimension == 384  # from the configuration: nothing needs openvino yet
+    with pytest.raises(EmbeddingModelError, match=r"pip install openvino.*--embed-backend onnx"):
+        embedder.encode(["What tier is Lithuania on?"])
+
+
+class _PaddedTokenVectors:
+    """An OpenVINO infer request stand-in: each token's vector depends on its id only; padded positions get
+    noise (a model's output there is meaningless). Every call's ids and mask are kept."""
+
+    def __init__(self, table: np.ndarray, calls: list) -> None:
+        self.table, self.calls = table, calls
+        self.hidden: np.ndarray | None = None
+
+    def infer(self, feeds: dict[str, np.ndarray]) -> None:
+        assert set(feeds) == {"input_ids", "attention_mask", "token_type_ids"}
+        ids, mask = feeds["input_ids"], feeds["attention_mask"]
+        self.calls.append((ids, mask))
+        self.hidden = np.where(mask[:, :, None] > 0, self.table[ids], 1e4).astype(np.float32)
+
+    def get_output_tensor(self, index: int):
+        class _Tensor:
+            data = self.hidden
+
+        return _Tensor()
+
+
+def test_openvino_calls_are_padded_masked_and_change_no_vector() -> None:
+    import dataclasses
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.embed import load_tokenizer
+
+    layout = onnx_model.read_layout(Path(resolve_model_path(PACKAGED)))
+    texts = ["Tier 2", "A longer sentence about forced labor in the fishing sector of the country.",
+             "word " * 300, "The government identified 31 victims.", "Short.", "x " * 90, "Tier 3", "Tier 1",
+             "Short!"]
+    table = np.random.default_rng(5).normal(size=(30522, 8)).astype(np.float32)
+    calls: list = []
+
+    class _Compiled:
+        def create_infer_request(self) -> _PaddedTokenVectors:
+            return _PaddedTokenVectors(table, calls)
+
+    def embedder(batch: int) -> OpenVinoEmbedder:
+        made = OpenVinoEmbedder(PACKAGED, batch=batch)
+        made._layout = dataclasses.replace(layout, dimension=8)
+        made._tokenizer, made._compiled = load_tokenizer(layout), _Compiled()
+        made._inputs = ["input_ids", "attention_mask", "token_type_ids"]
+        made._load = lambda: made._compiled  # type: ignore[method-assign]  # the stand-in is loaded
+        made._workers = ThreadPoolExecutor(2)  # calls spread over two workers, as on a 2-core machine
+        return made
+
+    tokenizer = load_tokenizer(layout)
+    ids = [tokenizer.encode(t).ids for t in texts]
+    expected = np.array([_reference_pool(table[np.array([row])], np.ones((1, len(row))), "mean")[0] for row in ids])
+    for batch in (1, 4, 100):
+        calls.clear()
+        got = embedder(batch).encode(texts)
+        assert np.allclose(got, expected, atol=1e-5), batch
+        assert sum(len(i) for i, _ in calls) == len(texts) and max(len(i) for i, _ in calls) <= batch
+        # Each call padded to its longest text only, the padding masked.
+        assert all(mask[:, -1].any() and (i[mask == 0] == 0).all() for i, mask in calls)
+    assert max(i.shape[1] for i, _ in calls) == 256  # truncated at max_seq_length
+    # Alone or padded among longer texts: the same vector up to float rounding.
+    assert np.allclose(embedder(4).encode(texts[3:4]), embedder(4).encode(texts)[3:4], atol=1e-6)
+
+
+@pytest.mark.model
+def test_openvino_vectors_are_near_sentence_transformers_vectors(seed_path: Path, factbook_dir: Path) -> None:
+    pytest.importorskip("openvino")
+    from index.chunk import chunk_documents
+    from index.parse import load_paths
+    from index.store import encoding_parts, sentence_table
+
+    loaded = load_paths([seed_path, factbook_dir])
+    documents = {d.doc_id: d for d in loaded.documents}
+    chunks = list(dict.fromkeys(c.text for c in chunk_documents(loaded.documents)))
+    texts = list(dict.fromkeys(chunks + [documents[d].text[a:b] for d, a, b in sentence_table(loaded.documents)]))
+    texts += [" ".join(texts[:40]), "Tier 2", "", "  spaced   out  ", "Čeština, 中文 and emoji 🙂"]
+    openvino, torch = make_embedder(PACKAGED, "openvino"), make_embedder(PACKAGED, "torch")
+    built = np.empty((len(texts), 384), dtype=np.float32)
+    for part in encoding_parts(texts, 64):  # the build's own calls
+        built[part] = openvino.encode([texts[i] for i in part])
+    reference = torch.encode(texts, batch_size=32)
+    assert built.dtype == np.float32 and np.allclose(np.linalg.norm(built, axis=1), 1.0, atol=1e-5)
+    # bf16 (or fp32 on a CPU without it): every text within the same cosine bar as the ONNX backend's.
+    cosines = (built * reference).sum(axis=1)
+    assert cosines.min() >= 0.9999, texts[int(cosines.argmin())]
+    # Neighbours of the gold questions among the chunks: recall@10 against PyTorch's exact top 10.
+    questions = [json.loads(line)["question"] for name in ("seed", "factbook")
+                 for line in (REPO_ROOT / "eval" / "gold" / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+                 if line.strip()]
+    rows = np.arange(len(chunks))
+    scores = torch.encode(questions) @ reference[rows].T
+    top = np.argsort(-(openvino.encode(questions) @ built[rows].T), axis=1)[:, :10]
+    kth = np.sort(scores, axis=1)[:, -10:-9]
+    assert (np.take_along_axis(scores, top, axis=1) >= kth - 1e-5).mean() >= 0.99
+    assert np.allclose(openvino.encode([texts[7]])[0], built[7], atol=2e-3)  # alone or in a call: near-same
+
+
+@pytest.mark.model
+def test_openvino_backend_answers_without_importing_torch() -> None:
+    pytest.importorskip("openvino")
+    make_embedder(PACKAGED, "openvino").encode(["export the model if it is not cached yet"])
+    code = ("import sys; from index.embed import make_embedder; "
+            f"v = make_embedder({PACKAGED!r}, 'openvino').encode(['What tier is Lithuania on?']); "
+            "print(v.shape, sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
+                         check=True).stdout
+    assert out.strip() == "(1, 384) []"

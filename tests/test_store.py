@@ -216,6 +216,26 @@ def test_rebuild_keeps_vectors_across_fp32_backends_only(corpus: Path, tmp_path:
     assert (report.embedded_documents, report.reused_documents) == (4, 0)
 
 
+def test_bf16_vectors_stay_among_themselves(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
+    # OpenVINO's bf16 vectors are near but not equal to fp32 ones: a rebuild with it re-embeds everything ...
+    report = build_index([corpus], index_dir, SETTINGS, embedder=_Backend("openvino"))
+    assert (report.embedded_documents, report.reused_documents) == (4, 0)
+    assert set(_document_backends(index_dir).values()) == {"openvino"}
+    assert load_stored(index_dir, model="stand-in-model", backend="openvino").chunks
+    # ... and its index is not queried with fp32 vectors, nor are fp32 indexes with its vectors.
+    for fp32 in ("torch", "onnx"):
+        with pytest.raises(IndexMismatchError, match=rf"openvino backend.*{fp32} vectors.*--embed-backend openvino"):
+            load_stored(index_dir, model="stand-in-model", backend=fp32)
+    torch_dir = tmp_path / "torch"
+    build_index([corpus], torch_dir, SETTINGS, embedder=_Backend("torch"))
+    with pytest.raises(IndexMismatchError, match="--embed-backend torch"):
+        TipIndex.load(torch_dir, SETTINGS, embedder=_Backend("openvino"))
+    report = build_index([corpus], index_dir, SETTINGS, embedder=_Backend("openvino"))
+    assert (report.embedded_documents, report.reused_documents) == (0, 4)
+
+
 def test_index_from_before_backends_were_recorded_counts_as_torch(corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
