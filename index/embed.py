@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -315,8 +316,8 @@ OPENVINO_BATCH = 32
 
 
 def _openvino_missing(exc: Exception) -> EmbeddingModelError:
-    return EmbeddingModelError(f"the OpenVINO backend needs openvino ({exc}); pip install openvino (or "
-                               "pip install 'tip-assistant[openvino]'), or use --embed-backend onnx")
+    return EmbeddingModelError(f"the OpenVINO backend needs openvino ({exc}); pip install openvino, or use "
+                               "--embed-backend onnx")
 
 
 class OpenVinoEmbedder:
@@ -352,6 +353,11 @@ class OpenVinoEmbedder:
             if self._compiled is None:
                 layout = self.layout()
                 try:
+                    # `import openvino` loads its model converter, which starts Intel's telemetry (consent
+                    # assumed, a client id written under ~/intel) when the openvino_telemetry package imports;
+                    # when it does not, the converter uses OpenVINO's own inert stub. Nothing leaves this tool.
+                    if "openvino" not in sys.modules:
+                        sys.modules.setdefault("openvino_telemetry", None)
                     import openvino
                 except ImportError as exc:
                     raise _openvino_missing(exc) from exc

@@ -14,12 +14,12 @@ import numpy as np
 from index.acronyms import expand as expand_acronyms
 from index.acronyms import learn as learn_acronyms
 from index.countries import CountryMatcher
-from index.embed import Embedder, backend_of, make_embedder
-from index.errors import UnknownCountryError
+from index.embed import VECTOR_FAMILIES, Embedder, backend_of, make_embedder, vectors_mix
+from index.errors import TipAssistantError, UnknownCountryError
 from index.records import Chunk, Document, Hit
-from index.settings import Settings
+from index.settings import IndexingSettings, Settings
 from index.spelling import Correction, Speller
-from index.store import StoredIndex, load_stored
+from index.store import StoredIndex, index_backends, load_stored, read_manifest
 from index.text import SENTENCE_MAX_CHARS, unit_spans
 
 # Texts encoded at question time (spans the sentence store lacks, generated claims) kept for reuse.
@@ -118,6 +118,7 @@ class TipIndex:
         if embedder is not None:
             model, backend = embedder.name, embedder.backend
         else:
+            settings = _with_index_backend(index_dir, settings)
             indexing = settings.indexing
             model, backend = indexing.model, backend_of(indexing.model, indexing.embed_backend)
         stored = load_stored(index_dir, model=model, check_sources=check_sources, backend=backend)
@@ -331,3 +332,19 @@ class TipIndex:
             kept = sorted([*order[:room], *missing[: k - room]], key=lambda r: (-fused[r], r))
         order = kept
         return [Hit(self.chunks[r], fused[r], n, tuple(found_by[r])) for n, r in enumerate(order, start=1)]
+
+
+def _with_index_backend(index_dir: Path, settings: Settings) -> Settings:
+    """Settings whose embedding backend can query this index: left at the default, the backend setting gives
+    way to the one that built the index when their vectors do not mix (an index built with `onnx` before
+    `openvino` became the default still loads); a backend chosen on purpose is checked by load_stored."""
+    backend = settings.indexing.embed_backend
+    if backend != IndexingSettings.embed_backend or settings.indexing.model.startswith("hashing"):
+        return settings
+    try:
+        built_by = index_backends(read_manifest(Path(index_dir)))
+    except TipAssistantError:
+        return settings  # load_stored names the problem
+    if all(vectors_mix(b, backend) for b in built_by) or built_by[0] not in VECTOR_FAMILIES:
+        return settings
+    return settings.replace(embed_backend=built_by[0])

@@ -43,14 +43,15 @@ class IndexingSettings:
     chunk_size: int = setting(120, "words per chunk (the sentence chunker never cuts a sentence)")
     chunk_overlap: int = setting(25, "words of trailing context repeated at the next chunk's head")
     embed_batch_size: int = setting(64, "texts encoded per batch")
-    embed_backend: EmbedBackend = setting("onnx", "'onnx': the model exported once to ONNX (cached under the data "
-                                                  "folder) and run by ONNX Runtime, no torch at question time; "
-                                                  "'torch': sentence-transformers on PyTorch (same vectors: "
-                                                  "indexes built by either are read by either); 'openvino': "
-                                                  "the same export run by OpenVINO in bf16 where the CPU has it "
-                                                  "(pip install openvino; with AMX about 4x as fast as 'torch' "
-                                                  "to build), near but not equal vectors: its indexes are its "
-                                                  "own")
+    embed_backend: EmbedBackend = setting("openvino", "'openvino': the model exported once to ONNX (cached under "
+                                                      "the data folder) and run by OpenVINO, in bf16 where the "
+                                                      "CPU has it (about 4x as fast as 'torch' with AMX), no "
+                                                      "torch at question time; near but not equal vectors, so "
+                                                      "its indexes are its own; 'onnx': the same export run by "
+                                                      "ONNX Runtime in fp32; 'torch': sentence-transformers on "
+                                                      "PyTorch (onnx and torch vectors are the same: indexes "
+                                                      "built by either are read by either). An index built by "
+                                                      "another backend than the default is queried with its own")
     max_file_mb: int = setting(100, "larger input files are skipped with a message")
     ann_threshold: int = setting(200_000, "chunks above which an HNSW index replaces exact search")
 

@@ -244,21 +244,22 @@ def test_one_row_per_backend_compared_with_torch(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(index.embed, "make_embedder", lambda model, backend: _StandIn(backend))
     settings = Settings.load({"model": "stand-in-model"}, env={})
     results = run_bench(["seed"], n_queries=5, settings=settings, cache_root=tmp_path, help_runs=0,
-                        run_first_answer=False, log=lambda _: None, backends=["onnx", "torch"])
-    torch_row, onnx_row = results["rows"]
-    assert (torch_row["backend"], onnx_row["backend"]) == ("torch", "onnx") and results["backends"] == ["torch", "onnx"]
+                        run_first_answer=False, log=lambda _: None, backends=["openvino", "torch"])
+    torch_row, default_row = results["rows"]
+    assert (torch_row["backend"], default_row["backend"]) == ("torch", "openvino")
+    assert results["backends"] == ["torch", "openvino"]
     assert torch_row["recall_vs_torch"] == 1.0 and torch_row["recall_vs_torch_note"] == "reference"
-    assert onnx_row["recall_vs_torch"] == 1.0 and "200 questions" in onnx_row["recall_vs_torch_note"]
+    assert default_row["recall_vs_torch"] == 1.0 and "200 questions" in default_row["recall_vs_torch_note"]
     assert torch_row["speedup_vs_torch"] == torch_row["bare_speedup_vs_torch"] == 1.0
-    assert onnx_row["speedup_vs_torch"] == onnx_row["build_texts_per_s"] / torch_row["build_texts_per_s"]
-    assert onnx_row["bare_speedup_vs_torch"] == onnx_row["bare_texts_per_s"] / torch_row["bare_texts_per_s"]
-    assert onnx_row["texts"] == torch_row["texts"] == onnx_row["bare_texts"]
+    assert default_row["speedup_vs_torch"] == default_row["build_texts_per_s"] / torch_row["build_texts_per_s"]
+    assert default_row["bare_speedup_vs_torch"] == default_row["bare_texts_per_s"] / torch_row["bare_texts_per_s"]
+    assert default_row["texts"] == torch_row["texts"] == default_row["bare_texts"]
     statuses = {t["target"]: t for t in results["targets"]}
-    speed = statuses["default backend (onnx) builds ≥ 2× faster than torch"]
-    assert speed["value"].startswith("seed/onnx ") and speed["status"] in ("met", "not met")
+    speed = statuses["default backend (openvino) builds ≥ 2× faster than torch"]
+    assert speed["value"].startswith("seed/openvino ") and speed["status"] in ("met", "not met")
     assert statuses["default backend recall@10 vs torch ≥ 0.99"]["status"] == "met"
     report = format_report(results)
-    assert "| seed | torch |" in report and "| seed | onnx |" in report and "1 (reference)" in report
+    assert "| seed | torch |" in report and "| seed | openvino |" in report and "1 (reference)" in report
     assert "(bare loop, interleaved with torch: " in speed["value"]
 
 

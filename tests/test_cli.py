@@ -118,6 +118,8 @@ def test_batch_answers_forty_questions_with_one_model_load(seed_index_dir: Path,
     import onnxruntime
     import sentence_transformers
 
+    import index.embed
+
     loads = []
 
     def counting(cls: type) -> None:  # counts model loads by either backend
@@ -131,6 +133,7 @@ def test_batch_answers_forty_questions_with_one_model_load(seed_index_dir: Path,
 
     counting(sentence_transformers.SentenceTransformer)
     counting(onnxruntime.InferenceSession)
+    counting(index.embed.OpenVinoEmbedder)
     questions = ["What tier is Lithuania on?", "How many inspections did the SLI conduct?",
                  "What does the report recommend?", "What tier is Canada on?"] * 10
     lines = [json.dumps({"id": f"q{i}", "question": q, "history": []}) for i, q in enumerate(questions)]
@@ -144,7 +147,7 @@ def test_batch_answers_forty_questions_with_one_model_load(seed_index_dir: Path,
     answered = [r for r in replies if "error" not in r]
     assert [r["id"] for r in answered] == [f"q{i}" for i in range(40)]
     assert "Tier 1" in answered[0]["answer"] and answered[3]["refused"] is True
-    assert loads == ["InferenceSession"]  # the default backend, loaded once
+    assert loads == ["OpenVinoEmbedder"]  # the default backend, loaded once
 
 
 def test_chat_keeps_the_conversation(tmp_path: Path, seed_path: Path) -> None:

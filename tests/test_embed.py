@@ -7,6 +7,7 @@ and arrays made here.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,7 @@ def test_make_embedder_and_setting() -> None:
     assert make_embedder(PACKAGED, "openvino").backend == "openvino"
     with pytest.raises(EmbeddingModelError, match="unknown embedding backend"):
         make_embedder(PACKAGED, "tensorflow")
-    assert Settings.load(env={}).indexing.embed_backend == "onnx"
+    assert Settings.load(env={}).indexing.embed_backend == "openvino"
     assert Settings.load(env={"TIP_ASSISTANT_EMBED_BACKEND": "torch"}).indexing.embed_backend == "torch"
     assert Settings.load({"embed_backend": "openvino"}, env={}).indexing.embed_backend == "openvino"
     with pytest.raises(SettingsError, match="embed_backend='onnx-int8' is not one of onnx, openvino, torch"):
@@ -420,3 +421,25 @@ def test_openvino_backend_answers_without_importing_torch() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
                          check=True).stdout
     assert out.strip() == "(1, 384) []"
+
+
+@pytest.mark.model
+def test_openvino_sends_nothing(tmp_path: Path) -> None:
+    """`import openvino` loads its converter, which would start Intel's telemetry (a client id under ~/intel,
+    consent assumed); the backend keeps that package out, opens no connection and writes nothing at home."""
+    pytest.importorskip("openvino")
+    make_embedder(PACKAGED, "openvino").encode(["export the model if it is not cached yet"])
+    code = ("import socket, sys\n"
+            "def refuse(*args, **kwargs): raise AssertionError('a connection was opened')\n"
+            "socket.socket.connect = socket.socket.connect_ex = refuse\n"
+            "socket.create_connection = refuse\n"
+            "from index.embed import make_embedder\n"
+            f"v = make_embedder({PACKAGED!r}, 'openvino').encode(['What tier is Lithuania on?'])\n"
+            "print(v.shape, sys.modules.get('openvino_telemetry'))")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "TIP_ASSISTANT_HOME": str(Path.home() / ".cache" / "tip-assistant")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, check=True,
+                         env=env)
+    assert out.stdout.strip() == "(1, 384) None"
+    assert list(home.iterdir()) == []  # no ~/intel/openvino_telemetry, no client id

@@ -236,6 +236,20 @@ def test_bf16_vectors_stay_among_themselves(corpus: Path, tmp_path: Path) -> Non
     assert (report.embedded_documents, report.reused_documents) == (0, 4)
 
 
+def test_the_default_backend_gives_way_to_the_one_that_built_the_index(corpus: Path, tmp_path: Path) -> None:
+    """An index built with onnx before openvino became the default still loads, queried by onnx; a backend
+    chosen on purpose that does not mix is still a clear error."""
+    onnx_dir, openvino_dir = tmp_path / "onnx", tmp_path / "openvino"
+    build_index([corpus], onnx_dir, SETTINGS, embedder=_Backend("onnx"))
+    build_index([corpus], openvino_dir, SETTINGS, embedder=_Backend("openvino"))
+    default = Settings.load({"model": "stand-in-model"}, env={})
+    assert default.indexing.embed_backend == "openvino"
+    assert TipIndex.load(onnx_dir, default).settings.indexing.embed_backend == "onnx"
+    assert TipIndex.load(openvino_dir, default).settings.indexing.embed_backend == "openvino"
+    with pytest.raises(IndexMismatchError, match="--embed-backend openvino"):
+        TipIndex.load(openvino_dir, default.replace(embed_backend="torch"))
+
+
 def test_index_from_before_backends_were_recorded_counts_as_torch(corpus: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
     build_index([corpus], index_dir, SETTINGS, embedder=_Backend("torch"))
