@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
-import importlib.util
 import io
 import json
 import os
@@ -52,8 +51,7 @@ RESULTS_PATH = Path(__file__).resolve().parent / "results.json"
 # the build's encoder calls (so every text length is represented), stated in the row's notes.
 BARE_MAX_TEXTS = 25_000
 BACKENDS = ("torch", "onnx", "openvino")
-# openvino is an optional dependency: measured by default only where it is installed (found, not imported).
-DEFAULT_BACKENDS = "torch,onnx" + (",openvino" if importlib.util.find_spec("openvino") else "")
+DEFAULT_BACKENDS = ",".join(BACKENDS)
 REFERENCE_BACKEND = "torch"  # recall@10 of every backend's vectors is measured against this one's
 RECALL_QUESTIONS = 200  # questions (and their exact top 10) behind each recall@10 against torch
 # Building a corpus whose estimated embedding time exceeds this needs --full10x-build, or it is measured
