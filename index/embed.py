@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -195,21 +196,15 @@ def load_tokenizer(layout: ModelLayout):
     return tokenizer
 
 
-class OnnxEmbedder:
-    """A sentence-transformers model run by ONNX Runtime: the transformer exported once to ONNX (cached, see
-    index.onnx_model), the model's own fast tokenizer, its pooling, L2 normalisation. Nothing is downloaded;
-    once the export exists, neither torch nor sentence-transformers is imported."""
+class _ExportedEmbedder:
+    """What the ONNX Runtime and OpenVINO backends share: the packaged model's layout, its ONNX export's
+    tokenizer, the worker threads, and running one call's texts in groups over them."""
 
-    backend = "onnx"
-
-    def __init__(self, name: str, threads: int | None = None, cache_root: Path | None = None,
-                 token_budget: int = ONNX_TOKEN_BUDGET) -> None:
+    def __init__(self, name: str, threads: int | None, cache_root: Path | None) -> None:
         self.name = name
         self.threads = threads or usable_cores()
-        self.token_budget = token_budget
         self.cache_root = cache_root
         self._layout: ModelLayout | None = None
-        self._session = None
         self._tokenizer = None
         self._inputs: list[str] = []
         self._workers: ThreadPoolExecutor | None = None
@@ -220,6 +215,55 @@ class OnnxEmbedder:
         if self._layout is None:
             self._layout = read_layout(local_model_dir(self.name))
         return self._layout
+
+    @property
+    def dimension(self) -> int:
+        return self.layout().dimension
+
+    def _run(self, encodings: list, pooling: str) -> np.ndarray:
+        raise NotImplementedError
+
+    def _encode_in_calls(self, texts: list[str], layout: ModelLayout,
+                         calls_of: Callable[[np.ndarray, np.ndarray], list[np.ndarray]], progress: bool,
+                         label: str) -> np.ndarray:
+        """Tokenise ``texts`` at once, cut the rows (longest first) into calls with ``calls_of(lengths, order)``
+        and run them with ``_run`` over the workers; the vectors in the texts' order."""
+        encodings = self._tokenizer.encode_batch([t.lower() for t in texts] if layout.do_lower_case else texts)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        order = np.argsort(-lengths, kind="stable")  # longest first
+        calls = calls_of(lengths, order)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+
+        def run(rows: np.ndarray) -> int:
+            if lengths[rows[0]]:
+                out[rows] = self._run([encodings[i] for i in rows], layout.pooling)
+            else:  # no token at all (a tokenizer without special tokens): mean pooling over nothing gives 0
+                out[rows] = 0.0
+            return len(rows)
+
+        workers = self._workers if len(calls) > 1 else None
+        done = workers.map(run, calls) if workers is not None else map(run, calls)
+        if progress:
+            from tqdm import tqdm
+
+            done = tqdm(done, total=len(calls), desc=label, leave=False)
+        for _ in done:  # in order; an error in any call is raised here
+            pass
+        return out
+
+
+class OnnxEmbedder(_ExportedEmbedder):
+    """A sentence-transformers model run by ONNX Runtime: the transformer exported once to ONNX (cached, see
+    index.onnx_model), the model's own fast tokenizer, its pooling, L2 normalisation. Nothing is downloaded;
+    once the export exists, neither torch nor sentence-transformers is imported."""
+
+    backend = "onnx"
+
+    def __init__(self, name: str, threads: int | None = None, cache_root: Path | None = None,
+                 token_budget: int = ONNX_TOKEN_BUDGET) -> None:
+        super().__init__(name, threads, cache_root)
+        self.token_budget = token_budget
+        self._session = None
 
     def _load(self):
         with self._lock:
@@ -252,10 +296,6 @@ class OnnxEmbedder:
                 self._session = session
         return self._session
 
-    @property
-    def dimension(self) -> int:
-        return self.layout().dimension
-
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """Vectors of ``texts``: the whole call tokenised at once, then run in groups of texts of one token
         length (no padding: the same vectors as sentence-transformers' padded, masked batches), at most
@@ -266,35 +306,19 @@ class OnnxEmbedder:
         self._load()
         layout = self.layout()
         assert self._tokenizer is not None and self._session is not None
-        encodings = self._tokenizer.encode_batch([t.lower() for t in texts] if layout.do_lower_case else texts)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-        order = np.argsort(-lengths, kind="stable")  # longest first
-        runs = []
-        begin = 0
-        while begin < len(order):
-            width = int(lengths[order[begin]])
-            end = min(len(order), begin + max(1, self.token_budget // max(width, 1)))
-            end = begin + int(np.searchsorted(-lengths[order[begin:end]], -width, side="right"))
-            runs.append(order[begin:end])
-            begin = end
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
 
-        def run(rows: np.ndarray) -> int:
-            if lengths[rows[0]]:
-                out[rows] = self._run([encodings[i] for i in rows], layout.pooling)
-            else:  # no token at all (a tokenizer without special tokens): mean pooling over nothing gives 0
-                out[rows] = 0.0
-            return len(rows)
+        def one_length_runs(lengths: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
+            runs = []
+            begin = 0
+            while begin < len(order):
+                width = int(lengths[order[begin]])
+                end = min(len(order), begin + max(1, self.token_budget // max(width, 1)))
+                end = begin + int(np.searchsorted(-lengths[order[begin:end]], -width, side="right"))
+                runs.append(order[begin:end])
+                begin = end
+            return runs
 
-        workers = self._workers if len(runs) > 1 else None
-        done = workers.map(run, runs) if workers is not None else map(run, runs)
-        if progress:
-            from tqdm import tqdm
-
-            done = tqdm(done, total=len(runs), desc="Runs", leave=False)
-        for _ in done:  # in order; an error in any run is raised here
-            pass
-        return out
+        return self._encode_in_calls(texts, layout, one_length_runs, progress, "Runs")
 
     def _run(self, encodings: list, pooling: str) -> np.ndarray:
         """One ONNX Runtime call over encodings of one length; their pooled, normalised vectors."""
@@ -320,7 +344,7 @@ def _openvino_missing(exc: Exception) -> EmbeddingModelError:
                                "--embed-backend onnx")
 
 
-class OpenVinoEmbedder:
+class OpenVinoEmbedder(_ExportedEmbedder):
     """A sentence-transformers model run by OpenVINO's CPU plugin in bf16 (the CPU's AMX or AVX512-BF16
     units; fp32 on a CPU without either): the same ONNX export, tokenizer, pooling and normalisation as
     OnnxEmbedder. Nothing is downloaded; once the export exists, torch is not imported."""
@@ -329,24 +353,11 @@ class OpenVinoEmbedder:
 
     def __init__(self, name: str, threads: int | None = None, cache_root: Path | None = None,
                  batch: int = OPENVINO_BATCH) -> None:
-        self.name = name
-        self.threads = threads or usable_cores()
+        super().__init__(name, threads, cache_root)
         self.batch = batch
-        self.cache_root = cache_root
         self.precision: str | None = None  # "bf16" or "f32", known once loaded
-        self._layout: ModelLayout | None = None
         self._compiled = None
-        self._tokenizer = None
-        self._inputs: list[str] = []
         self._requests = threading.local()
-        self._workers: ThreadPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def layout(self) -> ModelLayout:
-        """The model folder's parts (configuration files only: no weights are read)."""
-        if self._layout is None:
-            self._layout = read_layout(local_model_dir(self.name))
-        return self._layout
 
     def _load(self):
         with self._lock:
@@ -384,10 +395,6 @@ class OpenVinoEmbedder:
                 self._compiled = compiled
         return self._compiled
 
-    @property
-    def dimension(self) -> int:
-        return self.layout().dimension
-
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """Vectors of ``texts``: the whole call tokenised at once, sorted by token length and cut into calls of
         ``batch`` texts (padded to the call's longest, masked), the calls spread over ``threads`` single-thread
@@ -397,28 +404,11 @@ class OpenVinoEmbedder:
         self._load()
         layout = self.layout()
         assert self._tokenizer is not None
-        encodings = self._tokenizer.encode_batch([t.lower() for t in texts] if layout.do_lower_case else texts)
-        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
-        order = np.argsort(-lengths, kind="stable")  # longest first
-        calls = [order[begin : begin + self.batch] for begin in range(0, len(order), self.batch)]
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
 
-        def run(rows: np.ndarray) -> int:
-            if lengths[rows[0]]:
-                out[rows] = self._run([encodings[i] for i in rows], layout.pooling)
-            else:  # no token at all (a tokenizer without special tokens): mean pooling over nothing gives 0
-                out[rows] = 0.0
-            return len(rows)
+        def padded_calls(lengths: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
+            return [order[begin : begin + self.batch] for begin in range(0, len(order), self.batch)]
 
-        workers = self._workers if len(calls) > 1 else None
-        done = workers.map(run, calls) if workers is not None else map(run, calls)
-        if progress:
-            from tqdm import tqdm
-
-            done = tqdm(done, total=len(calls), desc="Calls", leave=False)
-        for _ in done:  # in order; an error in any call is raised here
-            pass
-        return out
+        return self._encode_in_calls(texts, layout, padded_calls, progress, "Calls")
 
     def _run(self, encodings: list, pooling: str) -> np.ndarray:
         """One OpenVINO call over encodings sorted longest first, padded to the first; their pooled vectors."""

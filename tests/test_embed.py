@@ -246,10 +246,11 @@ def test_onnx_vectors_equal_sentence_transformers_vectors(seed_path: Path, factb
 
 
 @pytest.mark.model
-def test_onnx_backend_answers_without_importing_torch() -> None:
-    make_embedder(PACKAGED, "onnx").encode(["export the model if it is not cached yet"])
+@pytest.mark.parametrize("backend", ["onnx", "openvino"])
+def test_backend_answers_without_importing_torch(backend: str) -> None:
+    make_embedder(PACKAGED, backend).encode(["export the model if it is not cached yet"])
     code = ("import sys; from index.embed import make_embedder; "
-            f"v = make_embedder({PACKAGED!r}, 'onnx').encode(['What tier is Lithuania on?']); "
+            f"v = make_embedder({PACKAGED!r}, {backend!r}).encode(['What tier is Lithuania on?']); "
             "print(v.shape, sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
                          check=True).stdout
@@ -409,18 +410,6 @@ def test_openvino_vectors_are_near_sentence_transformers_vectors(seed_path: Path
     kth = np.sort(scores, axis=1)[:, -10:-9]
     assert (np.take_along_axis(scores, top, axis=1) >= kth - 1e-5).mean() >= 0.99
     assert np.allclose(openvino.encode([texts[7]])[0], built[7], atol=2e-3)  # alone or in a call: near-same
-
-
-@pytest.mark.model
-def test_openvino_backend_answers_without_importing_torch() -> None:
-    pytest.importorskip("openvino")
-    make_embedder(PACKAGED, "openvino").encode(["export the model if it is not cached yet"])
-    code = ("import sys; from index.embed import make_embedder; "
-            f"v = make_embedder({PACKAGED!r}, 'openvino').encode(['What tier is Lithuania on?']); "
-            "print(v.shape, sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT,
-                         check=True).stdout
-    assert out.strip() == "(1, 384) []"
 
 
 @pytest.mark.model
