@@ -40,7 +40,7 @@ FEATURES = (
     "lexical",  # share of the question's focus terms (idf-weighted) found in the sentence
     "lexical_view",  # the same within the best-matching stretch
     "rare_missing",  # idf of the rarest focus term the sentence lacks, relative to the rarest of all
-    "typed",  # the intent expects a typed answer (a quantity, a person, places of origin)
+    "typed",  # the intent expects a typed answer (a quantity, a person, a place)
     "type_match",  # the sentence holds an answer of that type
     "near_focus",  # that answer sits next to the counted thing
     "in_list",  # the sentence is a recommendation
