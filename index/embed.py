@@ -220,6 +220,13 @@ class _ExportedEmbedder:
     def dimension(self) -> int:
         return self.layout().dimension
 
+    def _ready(self, inputs: list[str], tokenizer, thread_prefix: str) -> None:
+        """Keep what a loaded model needs: its input names, the tokenizer, and one worker per core."""
+        self._inputs = inputs
+        self._tokenizer = tokenizer
+        if self.threads > 1:
+            self._workers = ThreadPoolExecutor(self.threads, thread_name_prefix=thread_prefix)
+
     def _run(self, encodings: list, pooling: str) -> np.ndarray:
         raise NotImplementedError
 
@@ -289,10 +296,7 @@ class OnnxEmbedder(_ExportedEmbedder):
                 except Exception as exc:  # onnxruntime's own exception types
                     raise EmbeddingModelError(f"ONNX Runtime cannot load {path} ({exc}); delete it to export "
                                               "again, or use --embed-backend torch") from exc
-                self._inputs = [i.name for i in session.get_inputs()]
-                self._tokenizer = tokenizer
-                if self.threads > 1:
-                    self._workers = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-embed")
+                self._ready([i.name for i in session.get_inputs()], tokenizer, "onnx-embed")
                 self._session = session
         return self._session
 
@@ -387,11 +391,8 @@ class OpenVinoEmbedder(_ExportedEmbedder):
                 except Exception as exc:  # OpenVINO raises RuntimeError and its own kinds
                     raise EmbeddingModelError(f"OpenVINO cannot load {path} ({exc}); delete it to export again, "
                                               "or use --embed-backend onnx") from exc
-                self._inputs = [port.get_any_name() for port in compiled.inputs]
-                self._tokenizer = tokenizer
+                self._ready([port.get_any_name() for port in compiled.inputs], tokenizer, "openvino-embed")
                 self.precision = precision
-                if self.threads > 1:
-                    self._workers = ThreadPoolExecutor(self.threads, thread_name_prefix="openvino-embed")
                 self._compiled = compiled
         return self._compiled
 
