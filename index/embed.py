@@ -394,6 +394,10 @@ class OpenVinoEmbedder(_ExportedEmbedder):
                 self._ready([port.get_any_name() for port in compiled.inputs], tokenizer, "openvino-embed")
                 self.precision = precision
                 self._compiled = compiled
+                # The first inference sets up pybind11's numpy bindings (a process-wide once-only step); two
+                # worker threads doing it at once can deadlock, each waiting for what the other holds. Do it
+                # here, on one thread, before any call is spread over the workers.
+                self._run([tokenizer.encode("")], layout.pooling)
         return self._compiled
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
