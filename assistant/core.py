@@ -47,7 +47,7 @@ _SCAFFOLDING = re.compile(
 # A wh-word of the question's own ("And what has it done …?"), not an ellipsis ("What about …?").
 _OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(?!\s+(about|of)\b)", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
-_TOPIC_BACK = re.compile(r"\b(that|this|it|them|those|these|the same)\b", re.I)
+_TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
 
 
 class Assistant:

@@ -56,6 +56,8 @@ FEATURES = (
     #              better it fits this question than any question about the country (the narrative's opening
     #              "traffickers exploit domestic and foreign victims in X" fits every one)
     "unknown",  # share of the question's focus terms the corpus never uses ("Who won the FIFA World Cup?")
+    "semantic_topic",  # cosine of the sentence and the question without its subject countries' names (their
+    #                    narratives share them, so the names favour the few sentences that repeat them)
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -78,7 +80,12 @@ RECOMMENDATION_WORDS = (
 )
 _TIER_WORDS = ("tier", "tiers", "ranked", "ranking", "rank", "rating", "rated", "placement", "placed", "watch", "list")
 _PERSON = re.compile(r"\b(?:Minister|President|Prime Minister|Director|Chair(?:man|woman|person)?|Judge|General|"
-                     r"Mr\.|Ms\.|Mrs\.|Dr\.)\s+[A-Z][a-z]+|\b[A-Z][a-z]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z]{2,}\b(?=,\s+(?:the|who))")
+                     r"Mr\.|Ms\.|Mrs\.|Dr\.)\s+[A-Z][a-z]+|"
+                     # "Firstname Lastname, the …": not a region ("sub-Saharan Africa, the Philippines")
+                     r"(?<![\w-])(?!(?:North|South|East|West|Central|Southeast|Southern|Northern|Eastern|Western|"
+                     r"Saharan|Middle)\b)[A-Z][a-z]+\s+(?:[A-Z]\.\s+)?"
+                     r"(?!(?:Africa|Asia|America|Europe|Republic|Islands|Arabia|Korea|Region|East|Caribbean)\b)"
+                     r"[A-Z][a-z]{2,}\b(?=,\s+(?:the|who))")
 _CONTRAST = re.compile(r"^(however|although|but|despite|nevertheless|yet|while)\b|\bhowever,", re.I)
 _ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|created|established|trained|"
                         r"identified more|prosecuted more|convicted more|opened|funded|allocated|approved|enacted|"
@@ -93,22 +100,39 @@ _DESPITE = re.compile(r"^\s*despite the lack of (significant |sufficient )?effor
 _PLACEMENT = re.compile(r"\bminimum standards\b|\bTier [123]\b|\bWatch List\b|\bSpecial Case\b")
 
 
+# The profile's standard opening, true of nearly every country: "(As reported over the past five years,) human
+# traffickers exploit domestic and foreign victims in X, and traffickers exploit victims from X abroad".
+OPENER = re.compile(r"\btraffickers exploit (domestic|foreign)\b|\bexploit domestic (and foreign )?victims\b", re.I)
+# Longer than this, a unit that opens with the standard sentence goes on to say something of its own.
+OPENER_MAX_CHARS = 200
+
+
+def standard_opener(text: str) -> bool:
+    """Whether a unit is only the profile's standard opening sentence, which says nothing of one country."""
+    return len(text) < OPENER_MAX_CHARS and bool(OPENER.search(text))
+
+
 def boilerplate(text: str) -> bool:
-    """Whether a sentence only states the placement: its clauses are "does not fully meet the minimum standards …"
-    or a short "therefore, X remained on Tier 2" (a longer one, such as a waiver's, says more) and nothing else."""
+    """Whether a sentence only states the placement: its clauses are "does not fully meet the minimum standards …",
+    the criterion ("continued to demonstrate serious and sustained efforts …") or a short "therefore, X remained on
+    Tier 2" (a longer one, such as a waiver's, says more) and nothing else."""
     kept = [clause for clause in re.split(r"(?<=[.;])\s+", text)
             if not (re.search(r"\bfully meets?\b[^;]{0,20}\bminimum standards\b", clause)
                     or (re.search(r"\bTier [123]\b|\bWatch List\b|\bSpecial Case\b", clause, re.I)
-                        and len(clause) < 120))]
+                        and len(clause) < 120)
+                    or criterion_statement(clause))]
     return len(re.findall(r"[A-Za-z]", " ".join(kept))) < 40
 
 
 # The placement's criterion in the law's words: "(did not) demonstrate overall increasing efforts compared with the
 # previous reporting period (to expand its anti-trafficking capacity)".
-_CRITERION = re.compile(r"\bdemonstrat\w* (overall )?increasing efforts,?( compared (with|to) the previous "
-                        r"(reporting period|year),?)?( (to expand|to improve|to increase|on|in) its "
+_CRITERION = re.compile(r"\bdemonstrat\w* ((overall )?increasing|serious and sustained) efforts,?"
+                        r"( (during|in) the (reporting period|year),?)?( compared (with|to) the previous "
+                        r"(reporting period|year),?)?( considering the impact of the COVID-19 pandemic,? if any,? on "
+                        r"its anti-trafficking capacity)?( (to expand|to improve|to increase|on|in) its "
                         r"anti-trafficking capacity)?", re.I)
-_CRITERION_FILLER = re.compile(r"\b(however|although|the government|officials|authorities|did not|but)\b", re.I)
+_CRITERION_FILLER = re.compile(r"\b(however|although|the government|officials|authorities|did not|but|"
+                               r"continued to)\b", re.I)
 
 
 def criterion_statement(text: str) -> bool:
@@ -173,6 +197,7 @@ class Ask:
     intent: Intent
     focus: tuple[str, ...]  # stemmed topic terms
     query_vector: np.ndarray
+    topic_vector: np.ndarray | None = None  # the question without its subject countries' names (None: the same)
     quantity: Quantity | None = None
     counted: frozenset[str] = frozenset()  # the counted thing of a quantity question ("inspections")
     aspect: str | None = None
@@ -392,8 +417,9 @@ class Evidence:
         vectors = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units])
         sims = vectors @ ask.query_vector
         generic = np.einsum("ij,ij->i", vectors, np.stack([self.generic_vector(u.document) for u in units]))
-        rated = self._scored([rates(u, [(0, len(u.text))], sims[i : i + 1], float(sims[i]), float(generic[i]))
-                              for i, u in enumerate(units)])
+        topic = sims if ask.topic_vector is None else vectors @ ask.topic_vector
+        rated = self._scored([rates(u, [(0, len(u.text))], sims[i : i + 1], float(sims[i]), float(generic[i]),
+                                    float(topic[i])) for i, u in enumerate(units)])
         # A closer look at the best long units: their comma-separated stretches.
         long_ones = [c for c in rated[:VIEW_RESCORE] if len(c.unit.text) >= VIEW_MIN_UNIT_CHARS]
         if long_ones:
@@ -408,7 +434,8 @@ class Evidence:
                 sims_here = np.concatenate([[whole], view_sims[cursor : cursor + len(views) - 1]])
                 cursor += len(views) - 1
                 better[id(candidate)] = rates(candidate.unit, views, sims_here, float(whole),
-                                              float(whole - candidate.features[FEATURES.index("specific")]))
+                                              float(whole - candidate.features[FEATURES.index("specific")]),
+                                              float(candidate.features[FEATURES.index("semantic_topic")]))
             rated = self._scored([better.get(id(c), c) for c in rated])
         return rated
 
@@ -440,7 +467,7 @@ class _Rater:
         return sum(w for t, w in self.weights.items() if t in terms) / self.total if self.weights else 0.0
 
     def __call__(self, unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray, whole: float,
-                 generic: float) -> Candidate:
+                 generic: float, topic: float) -> Candidate:
         ask = self.ask
         found = quantities.find(unit.text, ask.quantity) if ask.quantity else []
         best = int(np.argmax(view_sims))
@@ -478,6 +505,7 @@ class _Rater:
             float(ask.why and bool(_CAUSAL.search(unit.text))),
             whole - generic,
             self.unknown,
+            max(0.0, topic),
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored

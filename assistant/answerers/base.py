@@ -18,6 +18,7 @@ from assistant.evidence import (
     Evidence,
     Unit,
     boilerplate,
+    standard_opener,
 )
 from assistant.intents import Cues, Intent, Quantity
 from assistant.phrasing import cited, join_names, shorten
@@ -57,6 +58,7 @@ class Turn:
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     query_vector: np.ndarray | None = None
+    topic_vector: np.ndarray | None = None
     retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
     notes: list[str] = field(default_factory=list)  # how the question was read (e.g. cut to length)
 
@@ -134,6 +136,23 @@ class Tools:
             turn.timings["embed_ms"] = _ms(started)
         return turn.query_vector
 
+    def topic_vector(self, turn: Turn, intent: Intent | None) -> np.ndarray | None:
+        """The query's embedding without its subject countries' names, which every sentence of their narratives
+        shares in meaning ("Did Montenegrin courts convict anyone?" is not about "Montenegrin women"); None when
+        it is the query's own."""
+        if not turn.subjects or intent is Intent.COUNTRY or turn.mentioned:
+            return None
+        if turn.topic_vector is None:
+            names = "|".join(self.forms(c) for c in turn.subjects)
+            stripped = re.sub(rf"(?<!\w)(?:{names})(?:'s|’s)?(?!\w)", " ", turn.query, flags=re.I)
+            stripped = re.sub(r"\s+", " ", stripped).strip()
+            if stripped == turn.query.strip() or len(stripped) < 3:
+                return None
+            started = time.perf_counter()
+            turn.topic_vector = self.index.embed_query(stripped)
+            turn.timings["embed_ms"] = turn.timings.get("embed_ms", 0.0) + _ms(started)
+        return turn.topic_vector
+
     def retrieve(self, turn: Turn, countries: list[str] | None, k: int | None = None) -> list[Hit]:
         started = time.perf_counter()
         routed = countries if (self.settings.search.country_routing or turn.filtered) else None
@@ -169,8 +188,9 @@ class Tools:
         # that may name them anywhere.
         required = () if intent is Intent.COUNTRY else tuple((c, self.forms(c)) for c in turn.mentioned)
         tied = tuple((c, self.forms(c)) for c in subjects) if (turn.mentioned or turn.by_adjective) else ()
-        return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn), quantity=cues.quantity
-                   if intent is Intent.QUANTITY else None, counted=counted,
+        return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn),
+                   topic_vector=self.topic_vector(turn, intent),
+                   quantity=cues.quantity if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
                    person=cues.person, place=cues.place if intent is not Intent.COUNTRY else None,
                    placement=bool(cues.tier or cues.move), why=cues.why, required=required,
@@ -209,11 +229,18 @@ class Tools:
 
     def without_boilerplate(self, turn: Turn, units: list[Unit]) -> list[Unit]:
         """The units, less the placement boilerplate unless the question is about placement: "does not fully
-        meet the minimum standards" answers the tier answerer's questions, nothing else. Dropped before rating,
-        so that it sets no bar the others are measured against (the gap features)."""
-        if turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question):
-            return units
-        return [u for u in units if not boilerplate(u.text)]
+        meet the minimum standards" answers the tier answerer's questions and those that use its words ("Did the
+        pandemic factor in?"), nothing else. Dropped before rating, so that it sets no bar the others are measured
+        against (the gap features)."""
+        if not (turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question)):
+            focus = set(self.evidence.focus(turn.question, turn.subjects))
+            units = [u for u in units if not boilerplate(u.text)
+                     or len(focus & set(tokens(u.text))) * 2 >= len(focus) > 0]
+        if turn.intent is not Intent.YES_NO:
+            # "Traffickers exploit domestic and foreign victims in X" fits every question about X and answers
+            # none but "Are there foreign victims in X?".
+            units = [u for u in units if not standard_opener(u.text)]
+        return units
 
     def confident(self, candidates: list[Candidate]) -> list[Candidate]:
         return [c for c in candidates if c.probability >= self.threshold]

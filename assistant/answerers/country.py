@@ -22,6 +22,9 @@ SUBJECT_WORDS = 4
 class CountryAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         within = turn.subjects if turn.filtered else (turn.pool or None)
+        if within is None and placement_constraint(turn.question):
+            # "Which Tier 3 island …": only narratives with that placement can answer, so only they are searched.
+            within = [c for c in tools.by_country if fits_placement(c, turn, tools)] or None
         rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.search.top_k),
                                            ask=tools.ask_of(turn, Intent.COUNTRY), placement_if_asked=True)
         best_by_country: dict[str, Candidate] = {}

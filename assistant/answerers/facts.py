@@ -13,6 +13,8 @@ from index.text import tokens
 # Other sentences join the best one when their probability is at least this share of its probability.
 LIST_SHARE = 0.6
 SINGLE_SHARE = 0.85
+RECOMMENDED = "The report recommends it"
+_HAPPENED = re.compile(r"^\W*(?:and |so |but )?(did|was|were|has|have|had|how did|what did|what happened)\b", re.I)
 # A yes or no needs the answering sentence to hold at least this share of the question's topic words.
 VERDICT_COVERAGE = 0.5
 _PLURAL_ASK = re.compile(r"^\W*(who|which|what)\b[^?]{0,30}?\b\w+(s|ies)\b|\bwho (are|were)\b|\bwhat (are|were)\b|"
@@ -38,7 +40,10 @@ class FactAnswerer:
         # What happened is answered by what the report found; a recommendation only says what should happen.
         confident = [c for c in tools.confident(rated) if not is_list_section(c.unit.section)]
         advised = [c for c in tools.confident(rated) if is_list_section(c.unit.section)]
-        if not confident and advised:
+        # "Did the number of victims rise?" asks what happened, which only findings tell; "Will survivors get a
+        # lawyer?" may be answered by a recommendation when no finding fits nearly as well.
+        if advised and (not confident or (not _HAPPENED.search(turn.question)
+                                          and confident[0].probability < advised[0].probability * LIST_SHARE)):
             return _recommended(turn, tools, advised[0])
         if not confident:
             closest = turn.candidates[0] if turn.candidates and \
@@ -56,8 +61,8 @@ class YesNoAnswerer:
 
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         reply = FactAnswerer().answer(turn, tools)
-        if reply.refused or not turn.candidates:
-            return reply
+        if reply.refused or not turn.candidates or reply.lead == RECOMMENDED:
+            return reply  # a recommendation says what should happen: no yes or no about what did
         best = turn.candidates[0]
         # The boilerplate decides nothing but the placement; a sentence sharing few of the question's words
         # may answer it, but not with a yes or no.
@@ -123,7 +128,7 @@ def _recommended(turn: Turn, tools: Tools, candidate: Candidate) -> Reply:
     claim = tools.claim(candidate, cites.unit(candidate.unit))
     text = f"The report does not say that it happened; it recommends it: {claim}"
     return Reply(turn.question, text, cites.items, refused=False, best_score=candidate.probability,
-                 lead="The report recommends it")
+                 lead=RECOMMENDED)
 
 
 def _not_mentioned(turn: Turn, tools: Tools) -> Reply:

@@ -3,13 +3,11 @@ and questions about a narrative's achievements or shortcomings."""
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from assistant.answerers.base import Tools, Turn
 from assistant.answerers.facts import FactAnswerer
-from assistant.evidence import Unit, boilerplate
+from assistant.evidence import OPENER, Unit, boilerplate
 from assistant.phrasing import cited
 from assistant.records import Reply
 from assistant.tiers import tier_clause, tier_unit_span
@@ -108,11 +106,6 @@ def brief_text(text: str, limit: int = POINT_MAX_CHARS) -> str:
     return text[:cut].rstrip(" ,;:") + "…"
 
 
-# The profile's standard opening, true of nearly every country: "(As reported over the past five years,) human
-# traffickers exploit domestic and foreign victims in X, and traffickers exploit victims from X abroad".
-_OPENER = re.compile(r"\btraffickers exploit (domestic|foreign)\b|\bexploit domestic (and foreign )?victims\b", re.I)
-
-
 def central_units(doc: Document, tools: Tools, count: int) -> list[Unit]:
     """The headline of the narrative's profile (or, without one, its body) and the units nearest the profile's
     centroid, in order. Profiles open with the standard sentence, then lead with their main pattern of
@@ -120,7 +113,7 @@ def central_units(doc: Document, tools: Tools, count: int) -> list[Unit]:
     sections = [s for s in doc.sections[1:] if not is_list_section(s.title)]
     profile = [s for s in sections if "profile" in s.title.lower()] or sections[-1:]
     spans = [(s, e) for section in profile for s, e in tools.index.unit_spans(doc.doc_id)
-             if section.start <= s and e <= section.end and not _OPENER.search(doc.text[s:e])]
+             if section.start <= s and e <= section.end and not OPENER.search(doc.text[s:e])]
     if not spans or count < 1:
         return []
     vectors = tools.index.span_vectors([(doc.doc_id, s, e, doc.text[s:e]) for s, e in spans])

@@ -16,7 +16,7 @@ from index.records import Document
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 # Summary sentences given as the reasons for a placement.
-MAX_REASONS = 2
+MAX_REASONS = 3
 
 
 class TierAnswerer:
@@ -111,8 +111,9 @@ class TierAnswerer:
 
     @staticmethod
     def _reasons(turn: Turn, tools: Tools, doc: Document, tier_span: tuple[int, int]) -> list:
-        """The summary sentences that best explain a placement, in text order: its shortcomings for a low or
-        lowered placement, its achievements for a high or raised one, either for one that avoided a drop."""
+        """The summary sentences that explain a placement, in text order: the first one the summary gives and
+        the one that best fits the question; shortcomings for a low or lowered placement, achievements for a high
+        or raised one, either for one that avoided a drop."""
         units = [u for u in tools.evidence.summary_units(doc)
                  if (u.start, u.end) != tier_span and not boilerplate(u.text)]
         move = move_of(doc.text[slice(*tier_span)])
@@ -126,8 +127,13 @@ class TierAnswerer:
                 wanted = "positive"
         if wanted:
             units = [u for u in units if u.polarity == wanted] or units
-        rated = tools.rate(turn, units)[:MAX_REASONS]
-        return sorted(rated, key=lambda c: c.unit.start)
+        rated = tools.rate(turn, units)
+        if not rated:
+            return []
+        # The summary gives its main reason first; the question's wording picks the others.
+        lead = min(rated, key=lambda c: c.unit.start)
+        chosen = [lead, *[c for c in rated if c is not lead][: MAX_REASONS - 1]]
+        return sorted(chosen, key=lambda c: c.unit.start)
 
 
 class ListingAnswerer:
