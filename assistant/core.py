@@ -44,6 +44,12 @@ _SCAFFOLDING = re.compile(
     r"\bin the (?:reporting )?period(?: covered)?\b|\bi'?m writing a (?:piece|story|note|report) on\b|"
     r"\bpls\b|\bplease\b",
     re.I)
+# Intents a narrative that only mentions a country may answer, from a sentence naming it.
+_ANSWERED_BY_MENTIONS = frozenset({Intent.FACT, Intent.ENTITY})
+_WH_START = re.compile(r"^\W*(which|who|whom|where|what)\b(?!\s+about\b)", re.I)
+# A country's own institutions: what they do is told in its own narrative.
+_OWN_BODIES = (r"government|authorities|officials|police|law enforcement|prosecutors|courts|judiciary|ministry|"
+               r"parliament|legislation|law|laws|tier|ranking|rank|efforts|response|state|regime|army|military")
 # A wh-word of the question's own ("And what has it done …?"), not an ellipsis ("What about …?").
 _OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(?!\s+(about|of)\b)", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
@@ -162,7 +168,7 @@ class Assistant:
         if turn.intent is None:  # an injected instruction
             return turn, Reply(turn.question, INJECTION_REPLY, [], refused=True)
         if turn.missing and not turn.subjects and turn.intent not in (Intent.COUNTRY, Intent.OUT_OF_SCOPE):
-            return turn, self.tools.not_covered(turn)
+            return turn, self._about_uncovered(turn)
         if turn.missing and not turn.subjects and turn.cues.out_of_scope == "off-topic":
             return turn, self.tools.not_covered(turn)
         reply = ROUTES[turn.intent].answer(turn, self.tools)
@@ -170,6 +176,32 @@ class Assistant:
                                                                   Intent.OVERVIEW):
             reply.notes.append(f"The report does not cover {', '.join(turn.missing)}.")
         return turn, reply
+
+    def _about_uncovered(self, turn: Turn) -> Reply:
+        """A question about a country without a narrative: the narratives that mention it may still answer a
+        question of fact ("Which Kremlin-backed group used children in the Central African Republic?": Russia's),
+        from a sentence that names it; otherwise the report does not cover it."""
+        cues = turn.cues
+        if (turn.intent not in _ANSWERED_BY_MENTIONS or cues.tier or cues.move or cues.ellipsis
+                or not _WH_START.search(turn.question) or self._own_doing(turn)
+                or not self.index.countries.mentioned_in(turn.missing, self.index.documents.values())):
+            return self.tools.not_covered(turn)
+        reply = ROUTES[turn.intent].answer(dataclasses.replace(turn, mentioned=[*turn.mentioned, *turn.missing]),
+                                           self.tools)
+        if reply.refused:
+            return self.tools.not_covered(turn)
+        reply.notes.append(f"The report has no narrative on {', '.join(turn.missing)}; this is from "
+                           f"{'the narratives' if len(reply.countries) > 1 else 'a narrative'} that mention"
+                           f"{'' if len(reply.countries) > 1 else 's'} {'them' if len(turn.missing) > 1 else 'it'}.")
+        return reply
+
+    def _own_doing(self, turn: Turn) -> bool:
+        """Whether the question asks what an uncovered country itself does ("How do Ukrainian authorities …",
+        "… inside Moldova"): only its own narrative could tell."""
+        forms = "|".join(re.escape(f) for c in turn.missing for f in self.index.countries.forms(c))
+        return bool(forms) and bool(re.search(
+            rf"(?<!\w)(?:{forms})(?:'s|’s)?\s+(?:{_OWN_BODIES})\b|\b(?:inside|within|on its territory)\s+"
+            rf"(?:the\s+)?(?:{forms})(?!\w)", turn.question, re.I))
 
     def _generates(self, turn: Turn, reply: Reply) -> bool:
         return (self.generative is not None and turn.retrieved and bool(turn.hits) and not reply.refused

@@ -65,7 +65,8 @@ _TASK = re.compile(r"\b(write|compose|draft|generate|create|make)\b( me| us)? (a
                    r"story|stories|essay|tweet|letter|speech|joke|haiku|slogan|rap|limerick|code|script|proposal|"
                    r"email|e-mail|cv|resume|press release|grant application|cover letter)\b|"
                    r"\btell me a (joke|story)\b|\bhelp me (write|draft|prepare|compose)\b", re.I)
-_COUNTRY_NOUN = (r"(country|countries|government|governments|nation|nations|island|islands|jurisdiction|jurisdictions|"
+_COUNTRY_NOUN = (r"(country|countries|government|governments|nation|nations|island|islands|member states?|"
+                 r"jurisdiction|jurisdictions|"
                  r"regime|regimes|territory|territories|state)")
 _NARRATIVE_ASKED = (r"\b(which|what) (country|government|nation)'?s (write-?up|narrative|chapter|section|entry|report|"
                     r"page|nationals|citizens)\b|\bwhose (nationals|citizens|narrative|write-?up|chapter|entry)\b")
@@ -75,7 +76,9 @@ _QUALIFIER = r"(?:\s+(?!(?:the|a|an|did|does|do|is|are|was|were|has|have|had|its
 _ASKS_COUNTRY = re.compile(
     rf"\b(which|what)\b{_QUALIFIER}{{0,3}}?\s+{_COUNTRY_NOUN}\b(?!\s+(agency|agencies|body|bodies|officials?|"
     r"ministr(y|ies)|department|office|institution|program|programme|policy|law|budget|shelter))|"
-    rf"\bwhose government\b|\bin which {_COUNTRY_NOUN}\b|{_NARRATIVE_ASKED}",
+    rf"\bwhose government\b|\bin which {_COUNTRY_NOUN}\b|{_NARRATIVE_ASKED}|"
+    # "Whose women are lured to Spain …?", "Which EU member's police …?": the answer is a country.
+    r"^\W*whose\b|\b(which|what) (EU|European Union|ASEAN|NATO|African Union|Gulf|Balkan) members?\b",
     re.I)
 # "Which country's write-up says …", "Whose nationals …": the answer is a narrative's country even when
 # the question describes people by other countries' adjectives.

@@ -43,7 +43,7 @@ _PATTERNS: dict[Quantity, re.Pattern[str]] = {
         rf"{_YEAR}\b(?!\s*\)\s*;?\s*$)|\b(?:in|since|by|until)\s+{_MONTH}\b",
         re.I),
     Quantity.AGE: re.compile(
-        rf"\b(?:as young as|aged?|under(?: the age of)?|younger than|older than|at age|age of|ages?)\s+{_NUMBER}"
+        rf"\b(?:as young as|aged?|under(?: the age of)?|younger than|older than|at age|ages? of|ages?)\s+{_NUMBER}"
         rf"(?:\s*(?:to|-|and)\s*{_NUMBER})?(?:\s+years?(?: old)?)?\b|\b{_NUMBER}(?:-|\s+)years?(?:-|\s+)old\b"
         rf"|\b(?:minors|children|child)\b",
         re.I),

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from index.text import tokens
+
 # Names the report (and users) commonly use, mapped to the report's country name where they differ.
 _ALIASES = {
     "myanmar": "Burma",
@@ -257,6 +259,7 @@ class CountryMatcher:
         self._regex = re.compile(rf"(?<![\w-]){regions}(?:the\s+)?({pattern})((?:n|an|ian|ese|i)?s?)(?![\w-])", re.I)
         self._demonyms = _demonym_table()
         self._forms: dict[str, list[str]] = {}
+        self._demonym_stems: frozenset[str] | None = None
         forms = "|".join(re.escape(f) for f in sorted(self._demonyms, key=len, reverse=True))
         self._demonym_regex = re.compile(rf"(?<![\w-])({forms})(?:s|es)?(?:['’]s)?(?![\w-])", re.I)
 
@@ -328,6 +331,12 @@ class CountryMatcher:
                     _GOVERNANCE.match(normalized, match.end() + 2):
                 out.append(name)
         return list(dict.fromkeys(out))
+
+    def demonym_stems(self) -> frozenset[str]:
+        """Stems of every country's adjective or people-word ("iraqi" for "Iraqis"): words for groups of people."""
+        if self._demonym_stems is None:
+            self._demonym_stems = frozenset(t for key in self._demonyms for t in tokens(key))
+        return self._demonym_stems
 
     def forms(self, country: str) -> list[str]:
         """Lower-case words that name a country: its names, aliases and adjectives ("nigeria", "nigerian")."""

@@ -104,6 +104,7 @@ class TipIndex:
         self._acronyms: dict[str, str] | None = None
         self._speller: Speller | None = None
         self._unit_spans: dict[str, list[tuple[int, int]]] = {}
+        self._unit_starts: dict[str, list[int]] = {}
         self._encoded: OrderedDict[str, np.ndarray] = OrderedDict()
         self._encoded_lock = threading.Lock()
         self.retrievers: dict[str, Retriever] = {
@@ -194,6 +195,44 @@ class TipIndex:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([text])[0]
+
+    @cached_property
+    def _sentence_matrix(self) -> np.ndarray | None:
+        vectors = self.stored.sentence_vectors
+        return None if vectors is None else np.asarray(vectors, dtype=np.float32)
+
+    def nearest_units(self, query_vector: np.ndarray, k: int, doc_ids: list[str]) -> list[tuple[str, int, int, float]]:
+        """The ``k`` quotable units of these documents nearest a query vector, each scored by its own stored
+        vector or its best view's: (document, start, end, cosine), best first."""
+        matrix = self._sentence_matrix
+        ranges = [(d, found) for d in doc_ids if (found := self.stored.sentence_rows(d)) is not None]
+        if matrix is None or not ranges or k <= 0:
+            return []
+        rows = np.concatenate([np.arange(lo, hi) for _, (lo, hi) in ranges])
+        owners = np.concatenate([np.full(hi - lo, n) for n, (_, (lo, hi)) in enumerate(ranges)])
+        scores = matrix[rows] @ np.asarray(query_vector, dtype=np.float32)
+        out: list[tuple[str, int, int, float]] = []
+        seen: set[tuple[str, int]] = set()
+        for i in np.argsort(-scores, kind="stable"):
+            doc_id = ranges[int(owners[i])][0]
+            start = int(self.stored.sentences[rows[i], 1])
+            unit = self._unit_at(doc_id, start)
+            if unit is None or (doc_id, unit[0]) in seen:
+                continue
+            seen.add((doc_id, unit[0]))
+            out.append((doc_id, unit[0], unit[1], float(scores[i])))
+            if len(out) >= k:
+                break
+        return out
+
+    def _unit_at(self, doc_id: str, offset: int) -> tuple[int, int] | None:
+        """The unit of a document that holds ``offset`` (views lie within their units)."""
+        spans = self.unit_spans(doc_id)
+        starts = self._unit_starts.get(doc_id)
+        if starts is None:
+            starts = self._unit_starts[doc_id] = [a for a, _ in spans]
+        i = bisect.bisect_right(starts, offset) - 1
+        return spans[i] if i >= 0 and spans[i][0] <= offset < spans[i][1] else None
 
     # Editions: one index may hold several years of the report, each country's narrative once per year.
 

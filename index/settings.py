@@ -66,6 +66,9 @@ class SearchSettings:
     rrf_k: int = setting(60, "reciprocal rank fusion constant")
     leaders: int = setting(2, "hybrid retrieval keeps each retriever's top this-many passages among its hits, "
                               "however the two rankings fuse (a rare exact phrase found by BM25 alone still counts)")
+    sentence_hits: int = setting(8, "sentences nearest the question in meaning, searched one by one in the same "
+                                    "narratives, that join the retrieved passages' sentences as candidates (a "
+                                    "paraphrase can sit in a passage whose other sentences are about other things)")
 
 
 @dataclass(frozen=True)

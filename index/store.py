@@ -418,6 +418,10 @@ class StoredIndex:
             if hi > lo:
                 self._sentence_ranges[order[int(self.sentences[lo, 0])]] = (int(lo), int(hi))
 
+    def sentence_rows(self, doc_id: str) -> tuple[int, int] | None:
+        """The rows ``[lo, hi)`` of a document's units and views in ``sentences`` and ``sentence_vectors``."""
+        return self._sentence_ranges.get(doc_id) if self.sentence_vectors is not None else None
+
     def sentence_vector(self, doc_id: str, start: int, end: int) -> np.ndarray | None:
         """The stored vector of the unit or view at ``[start, end)`` of a document, or None if it has none."""
         span = self._sentence_ranges.get(doc_id)

@@ -34,6 +34,9 @@ CLAIM_MAX_CHARS = 300
 _STANDARDS = re.compile(r"\bminimum standards\b|\bfully meets?\b", re.I)
 _COUNTED_FILLER = frozenset(tokens("new more total different other exact exactly additional roughly about number "
                                    "many much", True))
+# "How many people …" counts any group of people: "a million Iraqis", "260,000 Syrian refugees".
+_PEOPLE = frozenset(tokens("people persons individuals", True))
+_PEOPLE_NOUNS = frozenset(tokens("people persons individuals refugees migrants residents citizens nationals", True))
 
 
 @dataclass
@@ -129,10 +132,15 @@ class Tools:
     # Retrieval and rating
 
     def query_vector(self, turn: Turn) -> np.ndarray:
-        """The query's embedding, computed once per question whichever paths use it."""
+        """The query's embedding, computed once per question whichever paths use it (with the topic's, in the
+        same call, when the topic differs)."""
         if turn.query_vector is None:
             started = time.perf_counter()
-            turn.query_vector = self.index.embed_query(turn.query)
+            topic = self._topic_text(turn)
+            vectors = self.index.embedder.encode([turn.query] if topic is None else [turn.query, topic])
+            turn.query_vector = vectors[0]
+            if topic is not None:
+                turn.topic_vector = vectors[1]
             turn.timings["embed_ms"] = _ms(started)
         return turn.query_vector
 
@@ -140,18 +148,19 @@ class Tools:
         """The query's embedding without its subject countries' names, which every sentence of their narratives
         shares in meaning ("Did Montenegrin courts convict anyone?" is not about "Montenegrin women"); None when
         it is the query's own."""
-        if not turn.subjects or intent is Intent.COUNTRY or turn.mentioned:
+        if intent is Intent.COUNTRY:
             return None
-        if turn.topic_vector is None:
-            names = "|".join(self.forms(c) for c in turn.subjects)
-            stripped = re.sub(rf"(?<!\w)(?:{names})(?:'s|’s)?(?!\w)", " ", turn.query, flags=re.I)
-            stripped = re.sub(r"\s+", " ", stripped).strip()
-            if stripped == turn.query.strip() or len(stripped) < 3:
-                return None
-            started = time.perf_counter()
-            turn.topic_vector = self.index.embed_query(stripped)
-            turn.timings["embed_ms"] = turn.timings.get("embed_ms", 0.0) + _ms(started)
+        self.query_vector(turn)
         return turn.topic_vector
+
+    def _topic_text(self, turn: Turn) -> str | None:
+        """The query less its subject countries' names and adjectives; None when that changes nothing."""
+        if not turn.subjects or turn.intent is Intent.COUNTRY or turn.mentioned:
+            return None
+        names = "|".join(self.forms(c) for c in turn.subjects)
+        stripped = re.sub(rf"(?<!\w)(?:{names})(?:'s|’s)?(?!\w)", " ", turn.query, flags=re.I)
+        stripped = re.sub(r"\s+", " ", stripped).strip()
+        return None if stripped == turn.query.strip() or len(stripped) < 3 else stripped
 
     def retrieve(self, turn: Turn, countries: list[str] | None, k: int | None = None) -> list[Hit]:
         started = time.perf_counter()
@@ -184,6 +193,8 @@ class Tools:
                                                                                    turn.question, re.I):
                 head = _quantity_noun(focus)
             counted = frozenset({head}) if head else frozenset()
+            if head in _PEOPLE:
+                counted |= _PEOPLE_NOUNS | self.index.countries.demonym_stems()
         # The sentence must tie the question's countries together; a which-country answer is a narrative
         # that may name them anywhere.
         required = () if intent is Intent.COUNTRY else tuple((c, self.forms(c)) for c in turn.mentioned)
@@ -221,11 +232,33 @@ class Tools:
         ``placement_if_asked``, the placement boilerplate only when the question is about placement."""
         hits = self.retrieve(turn, countries, k)
         units = self.evidence.units(hits)
+        units += self.nearest_units(turn, countries, {(u.document, u.start) for u in units})
         if placement_if_asked:
             units = self.without_boilerplate(turn, units)
         rated = self.rate(turn, units, ask)
         turn.candidates = rated
         return rated
+
+    def nearest_units(self, turn: Turn, countries: list[str] | None, have: set[tuple[str, int]]) -> list[Unit]:
+        """Sentences nearest the question in meaning, searched one by one in the narratives retrieval searched,
+        that the retrieved passages do not already hold (rank 0: no passage brought them)."""
+        wanted = self.settings.search.sentence_hits
+        if wanted <= 0:
+            return []
+        started = time.perf_counter()
+        routed = countries if (self.settings.search.country_routing or turn.filtered) else None
+        if routed:
+            doc_ids = [d.doc_id for c in routed for d in (self.index.documents_for(c, turn.years or None)
+                                                        if turn.years else [self.doc(c)]) if d is not None]
+        elif turn.years:
+            doc_ids = [d.doc_id for d in self.index.documents.values() if d.year in turn.years]
+        else:
+            doc_ids = self.index.latest_documents()
+        found = self.index.nearest_units(self.query_vector(turn), wanted, doc_ids)
+        documents = self.index.documents
+        units = [self.evidence.unit(documents[d], a, b) for d, a, b, _ in found if (d, a) not in have]
+        turn.timings["retrieve_ms"] = turn.timings.get("retrieve_ms", 0.0) + _ms(started)
+        return units
 
     def without_boilerplate(self, turn: Turn, units: list[Unit]) -> list[Unit]:
         """The units, less the placement boilerplate unless the question is about placement: "does not fully
