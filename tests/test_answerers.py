@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core import Assistant
-from assistant.evidence import criterion_statement
+from assistant.evidence import boilerplate, criterion_statement, standard_opener
 from index.search import TipIndex
 from index.settings import Settings
 from index.store import build_index
@@ -204,3 +204,95 @@ def test_web_examples_come_from_the_loaded_index(bot: Assistant) -> None:
     assert any("recommend" in e for e in examples) == any(
         "recommend" in s.title.lower() for d in bot.index.documents.values() for s in d.sections
         if d.country in examples[0])
+
+
+def test_placement_reasons_start_with_the_summarys_first(bot: Assistant) -> None:
+    """The summary gives its main reason first: a why-this-tier reply always cites it, then the best fitting."""
+    reply = bot.ask("Why is Freedonia on Tier 3?")
+    reasons = reply.answer.split("The report's reasons:")[1]
+    assert reasons.strip().startswith("A government policy or pattern of forced labor")
+    assert "did not convict any traffickers" in reasons
+    grounded(bot, reply)
+
+
+@pytest.mark.parametrize(("text", "is_boilerplate"), [
+    ("The government continued to demonstrate serious and sustained efforts during the reporting period, "
+     "considering the impact of the COVID-19 pandemic, if any, on its anti-trafficking capacity; therefore "
+     "Lithuania remained on Tier 1.", True),
+    ("The government demonstrated overall increasing efforts compared with the previous reporting period; "
+     "therefore Ruritania remained on Tier 2.", True),
+    ("The government demonstrated overall increasing efforts compared with the previous reporting period; these "
+     "efforts included opening two new shelters and convicting more traffickers.", False),
+    ("Although the government meets the minimum standards, courts convicted fewer traffickers.", False),
+])
+def test_the_placement_formula_is_boilerplate(text: str, is_boilerplate: bool) -> None:
+    assert boilerplate(text) is is_boilerplate
+
+
+@pytest.mark.parametrize(("text", "opener"), [
+    ("Human traffickers exploit domestic and foreign victims in Belarus and exploit Belarusians abroad;", True),
+    ("As reported over the past five years, traffickers exploit domestic and foreign victims in Ruritania.", True),
+    ("Traffickers exploit men in forced labor in the timber and fishing sectors.", False),
+    ("Human traffickers exploit domestic and foreign victims in Gabon, and Gabon is a primary destination for "
+     "children from West and Central Africa, whom traffickers force into domestic servitude, market vending, "
+     "roadside restaurants and fishing.", False),  # goes on to say something of its own
+])
+def test_the_standard_opener(text: str, opener: bool) -> None:
+    assert standard_opener(text) is opener
+
+
+def test_the_standard_opener_answers_no_question_but_yes_or_no(bot: Assistant) -> None:
+    reply = bot.ask("Who do traffickers exploit in Ruritania?")
+    assert not reply.refused and "timber and fishing" in reply.answer
+    assert all("domestic and foreign victims" not in c.quote for c in reply.citations)
+
+
+def test_a_placement_in_a_country_question_narrows_the_search(bot: Assistant) -> None:
+    """"Which Tier 2 country …": only Tier 2 narratives are searched, and their placement sentence proves
+    nothing else."""
+    assert bot.ask("Which Tier 3 country forces children into cotton fields?").countries == ["Freedonia"]
+    other = bot.ask("Which Tier 2 country forces children into cotton fields?")
+    assert "Freedonia" not in other.answer
+    assert all("remained on Tier 2" not in c.quote for c in other.citations)
+
+
+def test_a_country_without_a_narrative_answered_where_another_names_it(bot: Assistant) -> None:
+    reply = bot.ask("Which group is exploited in Kazakhstan?")
+    assert not reply.refused and "Freedonian women" in reply.answer
+    assert any("no narrative on Kazakhstan" in n for n in reply.notes)
+    grounded(bot, reply)
+    # What the uncovered country itself does is only in its own narrative.
+    assert bot.ask("What do Kazakhstan's authorities do about it?").refused
+
+
+def test_a_recommendation_is_no_yes_or_no(bot: Assistant) -> None:
+    reply = bot.ask("Will Ruritania adopt a new national action plan?")
+    assert "it recommends it" in reply.answer and not reply.answer.startswith(("**Yes", "**No"))
+    assert reply.lead == "The report recommends it"
+
+
+def test_the_topic_is_the_question_without_its_country(bot: Assistant) -> None:
+    turn = bot._understand("Did Freedonian courts convict anyone?", None, None)
+    assert turn.subjects == ["Freedonia"] and bot.tools._topic_text(turn) == "Did courts convict anyone?"
+    named_only = bot._understand("Did courts in Ruritania convict anyone?", None, None)
+    assert bot.tools._topic_text(named_only) == "Did courts in convict anyone?"
+    assert bot.tools._topic_text(bot._understand("Did courts convict anyone?", None, None)) is None
+
+
+def test_people_are_counted_by_any_word_for_them(bot: Assistant) -> None:
+    ask = bot.tools.ask_of(bot._understand("How many people did Ruritania identify as victims?", None, None))
+    assert {"peopl", "refuge", "iraqi", "victim"} <= ask.counted
+    reply = bot.ask("How many people did Ruritania identify as victims?")
+    assert reply.answer.startswith("**230 victims**")
+
+
+def test_sentences_nearest_in_meaning_are_candidates_too(bot: Assistant) -> None:
+    """Each stored unit is searched by its own vector (or its views'), within the given narratives."""
+    doc = next(d for d in bot.index.documents.values() if d.country == "Freedonia")
+    sentence = "Freedonian women are exploited in sex trafficking in Kazakhstan."
+    found = bot.index.nearest_units(bot.index.embed_query(sentence), 3, [doc.doc_id])
+    assert len(found) == 3 and len({(d, a) for d, a, _, _ in found}) == 3
+    top_doc, start, end, score = found[0]
+    assert top_doc == doc.doc_id and doc.text[start:end] == sentence and score > 0.99
+    assert [f[3] for f in found] == sorted((f[3] for f in found), reverse=True)
+    assert bot.index.nearest_units(bot.index.embed_query(sentence), 3, []) == []

@@ -7,9 +7,10 @@ import pytest
 
 from assistant.answerers.base import _counted_head
 from assistant.conversation import resolve
-from assistant.evidence import _names_place
+from assistant.evidence import _PERSON, _names_place
 from assistant.intents import Intent, Quantity, read_cues
 from assistant.quantities import find, is_vague
+from assistant.tiers import placement_constraint
 from index.acronyms import expand as expand_acronyms
 from index.countries import CountryMatcher
 
@@ -116,6 +117,11 @@ def intent_of(bot):
     ("What steps did Lebanon take?", Intent.ASPECT),
     ("What's missing from Lithuania's action plan?", Intent.ASPECT),
     ("Did they do anything right, at least?", Intent.ASPECT),
+    # A country by other words: an island, a member state, "whose".
+    ("Which Tier 3 Caribbean island prosecuted two alleged traffickers?", Intent.COUNTRY),
+    ("Which EU member's investigative service set up a cyber unit?", Intent.COUNTRY),
+    ("Whose women are lured to Spain with fake job offers?", Intent.COUNTRY),
+    ("Whose shelter in Haiti lost its grant?", Intent.FACT),  # a named country: not a which-country question
     # Who / which group / how.
     ("Who is most at risk in Haiti?", Intent.ENTITY),
     ("How do officials in Lebanon help traffickers?", Intent.ENTITY),
@@ -153,6 +159,7 @@ def test_quantity_kind(question: str, kind: Quantity) -> None:
     ("allocated $200,000 to shelters", Quantity.MONEY, "$200,000"),
     ("Less than half of all victims received services", Quantity.SHARE, "Less than half of"),
     ("of which about two-thirds are girls", Quantity.SHARE, "about two-thirds"),
+    ("traffickers are predominantly men between the ages of 25 and 49", Quantity.AGE, "ages of 25 and 49"),
 ])
 def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: str) -> None:
     assert expected in [f.text for f in find(text, kind)]
@@ -161,6 +168,27 @@ def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: s
 def test_years_and_tiers_are_not_counts() -> None:
     assert not find("In 2022, it remained on Tier 2", Quantity.COUNT)
     assert not find("Madagascar remained on Tier 2 Watch List for the second consecutive year (2023)", Quantity.DATE)
+
+
+@pytest.mark.parametrize(("question", "constrained"), [
+    ("Which Tier 3 Caribbean island prosecuted two alleged traffickers?", True),
+    ("Which Watch List Pacific countries were downgraded?", True),
+    ("Which Tier 2 country opened shelters?", True),
+    ("Which country avoided a downgrade to Tier 3 with a waiver?", False),
+    ("Which country opened shelters?", False),
+])
+def test_a_placement_that_restricts_the_answer(question: str, constrained: bool) -> None:
+    assert placement_constraint(question) is constrained
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("the committee is chaired by Minister Ana Silva", True),
+    ("appointed Ana Silva, the new rapporteur", True),
+    ("victims primarily from South Asia, sub-Saharan Africa, the Philippines", False),
+    ("to Saudi Arabia, the UAE and Qatar", False),
+])
+def test_a_named_person_in_a_sentence(text: str, person: bool) -> None:
+    assert bool(_PERSON.search(text)) is person
 
 
 def test_a_superlative_is_no_share() -> None:

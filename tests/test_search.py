@@ -74,3 +74,13 @@ def test_acronyms_are_expanded(seed_index: TipIndex) -> None:
     assert "(NAP)" in seed_index.expand_query("Is there a national action plan?")
     top = seed_index.search("Is there a national action plan?", k=3)
     assert any("new NAP" in h.chunk.text for h in top)
+
+
+def test_sentence_search_finds_a_paraphrase(corpus_index: TipIndex) -> None:
+    """"Prison labour to make up for a lack of migrant workers" shares almost no word with Russia's "convict
+    labor to offset a shortage of labor migrants": the sentence's own vector finds it first."""
+    query = corpus_index.embed_query("Which government leaned on prison labour to make up for a lack of migrant "
+                                     "workers?")
+    doc_id, start, end, _ = corpus_index.nearest_units(query, 5, corpus_index.latest_documents())[0]
+    doc = corpus_index.documents[doc_id]
+    assert doc.country == "Russia" and "convict labor to offset a shortage" in doc.text[start:end]

@@ -158,7 +158,8 @@ class Tools:
         if not turn.subjects or turn.intent is Intent.COUNTRY or turn.mentioned:
             return None
         names = "|".join(self.forms(c) for c in turn.subjects)
-        stripped = re.sub(rf"(?<!\w)(?:{names})(?:'s|’s)?(?!\w)", " ", turn.query, flags=re.I)
+        # Names with the demonym endings the country matcher reads ("Freedonian", "Malaysians").
+        stripped = re.sub(rf"(?<!\w)(?:{names})(?:n|an|ian|ese|i)?s?(?:'s|’s)?(?!\w)", " ", turn.query, flags=re.I)
         stripped = re.sub(r"\s+", " ", stripped).strip()
         return None if stripped == turn.query.strip() or len(stripped) < 3 else stripped
 
@@ -193,8 +194,8 @@ class Tools:
                                                                                    turn.question, re.I):
                 head = _quantity_noun(focus)
             counted = frozenset({head}) if head else frozenset()
-            if head in _PEOPLE:
-                counted |= _PEOPLE_NOUNS | self.index.countries.demonym_stems()
+            if head in _PEOPLE:  # "how many people were identified as victims": the victims count too
+                counted |= _PEOPLE_NOUNS | self.index.countries.demonym_stems() | set(focus)
         # The sentence must tie the question's countries together; a which-country answer is a narrative
         # that may name them anywhere.
         required = () if intent is Intent.COUNTRY else tuple((c, self.forms(c)) for c in turn.mentioned)
@@ -227,14 +228,16 @@ class Tools:
         return rated
 
     def retrieved_candidates(self, turn: Turn, countries: list[str] | None, k: int | None = None,
-                             ask: Ask | None = None, placement_if_asked: bool = False) -> list[Candidate]:
+                             ask: Ask | None = None, placement_if_asked: bool = False,
+                             placement_settled: bool = False) -> list[Candidate]:
         """Rated sentences of the passages retrieved for the turn (within ``countries`` when given); with
-        ``placement_if_asked``, the placement boilerplate only when the question is about placement."""
+        ``placement_if_asked``, the placement boilerplate only when the question is about placement; with
+        ``placement_settled`` (the countries were chosen by their placement), never."""
         hits = self.retrieve(turn, countries, k)
         units = self.evidence.units(hits)
         units += self.nearest_units(turn, countries, {(u.document, u.start) for u in units})
-        if placement_if_asked:
-            units = self.without_boilerplate(turn, units)
+        if placement_if_asked or placement_settled:
+            units = self.without_boilerplate(turn, units, placement_settled)
         rated = self.rate(turn, units, ask)
         turn.candidates = rated
         return rated
@@ -260,12 +263,12 @@ class Tools:
         turn.timings["retrieve_ms"] = turn.timings.get("retrieve_ms", 0.0) + _ms(started)
         return units
 
-    def without_boilerplate(self, turn: Turn, units: list[Unit]) -> list[Unit]:
+    def without_boilerplate(self, turn: Turn, units: list[Unit], settled: bool = False) -> list[Unit]:
         """The units, less the placement boilerplate unless the question is about placement: "does not fully
         meet the minimum standards" answers the tier answerer's questions and those that use its words ("Did the
         pandemic factor in?"), nothing else. Dropped before rating, so that it sets no bar the others are measured
         against (the gap features)."""
-        if not (turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question)):
+        if settled or not (turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question)):
             focus = set(self.evidence.focus(turn.question, turn.subjects))
             units = [u for u in units if not boilerplate(u.text)
                      or len(focus & set(tokens(u.text))) * 2 >= len(focus) > 0]

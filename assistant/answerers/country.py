@@ -22,11 +22,15 @@ SUBJECT_WORDS = 4
 class CountryAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         within = turn.subjects if turn.filtered else (turn.pool or None)
+        settled = False
         if within is None and placement_constraint(turn.question):
-            # "Which Tier 3 island …": only narratives with that placement can answer, so only they are searched.
+            # "Which Tier 3 island …": only narratives with that placement can answer, so only they are searched,
+            # and their placement sentences answer nothing more.
             within = [c for c in tools.by_country if fits_placement(c, turn, tools)] or None
+            settled = within is not None
         rated = tools.retrieved_candidates(turn, within, k=max(COUNTRY_TOP_K, tools.settings.search.top_k),
-                                           ask=tools.ask_of(turn, Intent.COUNTRY), placement_if_asked=True)
+                                           ask=tools.ask_of(turn, Intent.COUNTRY), placement_if_asked=True,
+                                           placement_settled=settled)
         best_by_country: dict[str, Candidate] = {}
         for candidate in tools.confident(rated):
             country = answer_country(candidate, turn, tools)
