@@ -95,6 +95,9 @@ _ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|creat
                         r"hired|conducted|investigated|prosecuted|convicted|identified|organizing|training|enacting|"
                         r"investigating|establishing|creating|launching|adopting|providing|increasing|conducting|"
                         r"hiring|funding|developing|developed|implementing|implemented|expanding|improving)\b", re.I)
+# Steps taken, said outright: an achievement even when the step is against harm ("investigating complicity").
+_STEPS_TAKEN = re.compile(r"\b(took (some |several )?steps|made (some |key )?(achievements|progress)|"
+                          r"key achievements (included|were))\b", re.I)
 # Tier 3 summaries introduce the steps taken with this; it is no contrast and no failing.
 _DESPITE = re.compile(r"^\s*despite the lack of (significant |sufficient )?efforts,?\s*", re.I)
 _PLACEMENT = re.compile(r"\bminimum standards\b|\bTier [123]\b|\bWatch List\b|\bSpecial Case\b")
@@ -350,6 +353,8 @@ class Evidence:
                         marks[start] = "neutral"
                     elif _FAILING.search(text) or _WORSENED.search(text):
                         marks[start] = "negative"
+                    elif _STEPS_TAKEN.search(text):  # "took some steps such as investigating complicity"
+                        marks[start] = "positive"
                     elif _ACHIEVING.search(text):
                         # A step taken, or with words of harm in it (trainings on exploitation), the side of
                         # the last "However"

@@ -3,6 +3,8 @@ and questions about a narrative's achievements or shortcomings."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.answerers.base import Tools, Turn
@@ -25,6 +27,7 @@ _BROAD = frozenset(tokens(
     "2023 tip edition latest current",
     keep_stopwords=True))
 POINT_MAX_CHARS = 320
+SUMMARY_POINTS = 2  # achievements, and shortcomings, a brief gives from the summary
 TOPIC_POINTS = 3
 MAX_BRIEFED = 3
 
@@ -64,8 +67,10 @@ class OverviewAnswerer:
     def _brief(doc: Document, tools: Tools, cites) -> list[str]:
         """Progress and shortcomings from the summary, then the most central points of the rest."""
         lines = []
-        for label, polarity in (("Progress", "positive"), ("Shortcomings", "negative")):
-            units = tools.evidence.summary_units(doc, polarity)[:2]
+        progress = tools.evidence.summary_units(doc, "positive")[:SUMMARY_POINTS]
+        # A summary with no progress to tell (most Tier 3 ones) has room for one more shortcoming.
+        shortcomings = tools.evidence.summary_units(doc, "negative")[: SUMMARY_POINTS + (not progress)]
+        for label, units in (("Progress", progress), ("Shortcomings", shortcomings)):
             if units:
                 lines.append(f"- {label}: " + " ".join(_point(u, cites) for u in units))
         central = central_units(doc, tools, 2)
@@ -116,8 +121,15 @@ def central_units(doc: Document, tools: Tools, count: int) -> list[Unit]:
              if section.start <= s and e <= section.end and not OPENER.search(doc.text[s:e])]
     if not spans or count < 1:
         return []
+    # The report marks its main patterns ("most Afghan trafficking victims are children …"); without such a
+    # mark, the unit nearest the profile's centroid stands for the rest.
+    marked = [i for i, (s, e) in enumerate(spans) if i and _PREVALENT.search(doc.text[s:e])]
     vectors = tools.index.span_vectors([(doc.doc_id, s, e, doc.text[s:e]) for s, e in spans])
     centroid = vectors.mean(axis=0)
-    nearest = [int(i) for i in np.argsort(-(vectors @ centroid)) if i != 0]
-    order = [0, *nearest[: count - 1]]
+    nearest = [int(i) for i in np.argsort(-(vectors @ centroid)) if i != 0 and i not in marked]
+    order = [0, *[*marked, *nearest][: count - 1]]
     return [tools.evidence.unit(doc, *spans[i]) for i in sorted(order)]
+
+
+_PREVALENT = re.compile(r"^\W*(most|the majority)\b|\b(most|the majority) of (the )?(trafficking )?(victims|cases)\b|"
+                        r"\b(predominant|primary|main|principal|largest)\b", re.I)
