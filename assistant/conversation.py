@@ -48,6 +48,22 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
     subjects, missing = named_inside, named_outside
     mentioned = [c for c in adjectives if c not in subjects]
     inherited = by_adjective = False
+    destinations = bool(named_inside) and not named_outside and all(_only_a_destination(question, c, matcher)
+                                                                    for c in named_inside)
+    corpus_people = [c for c in adjectives if c in matcher.corpus and c not in named_inside]
+    if destinations and corpus_people:
+        # "Are Cambodians taken to China?": the people's country is the subject, China where they are taken.
+        subjects, mentioned = corpus_people, list(dict.fromkeys([*named_inside, *(c for c in adjectives
+                                                                                  if c not in corpus_people)]))
+        by_adjective = True
+    elif destinations and history:
+        # "And how do recruiters get women into China?" after a question about Madagascar: the conversation's
+        # country stays the subject, and China is where its people are taken.
+        earlier = _from_history(question, history, matcher, single_country)
+        if earlier is not None and earlier[0] and not set(earlier[0]) & set(named_inside):
+            subjects, missing = earlier
+            mentioned = list(dict.fromkeys([*named_inside, *(c for c in adjectives if c not in earlier[0])]))
+            inherited = True
     if not subjects and not missing and not located:
         earlier = _from_history(question, history, matcher, single_country)
         if earlier is not None:
@@ -64,6 +80,19 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
         subjects = [single_country]
     return Resolved(subjects=subjects, missing=missing, mentioned=mentioned, named=named_inside, inherited=inherited,
                     by_adjective=by_adjective)
+
+
+# "compared to China", "similar to Kuwait": a comparison, not where people are taken.
+_NOT_COMPARED = "".join(f"(?<!{w} )" for w in ("compare", "compared", "relative", "similar", "next", "close"))
+
+
+def _only_a_destination(question: str, country: str, matcher: CountryMatcher) -> bool:
+    """Whether the question names a country only as where people are taken ("to China", "into Kuwait")."""
+    forms = "|".join(re.escape(f) for f in matcher.forms(country))
+    every = len(re.findall(rf"(?<![\w-])(?:{forms})(?![\w-])", question, re.I))
+    taken = len(re.findall(rf"{_NOT_COMPARED}\b(?:to|into|towards)\s+(?:the\s+)?(?:{forms})(?![\w-])", question,
+                           re.I))
+    return every > 0 and taken == every
 
 
 def _from_history(question: str, history: list[str], matcher: CountryMatcher,

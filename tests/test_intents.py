@@ -297,6 +297,12 @@ def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> N
     ("And who is most at risk in Haiti?", ["What tier is Cuba on?"], ["Haiti"], [], []),
     ("What about Aruba?", ["What's Haiti's tier?"], [], ["Aruba"], []),
     ("How many victims?", ["What tier is Peru on?", "What tier is Cuba on?"], ["Cuba"], [], []),
+    # A country named only as where people are taken keeps the conversation's (or the people's) country.
+    ("And how do recruiters get women into China?", ["Where do Malagasy women work as domestic workers?"],
+     ["Madagascar"], [], ["China"]),
+    ("Are Cambodians taken to China?", [], ["Cambodia"], [], ["China"]),
+    ("And what about China?", ["What tier is Cambodia on?"], ["China"], [], []),
+    ("How does it compare to China?", ["What tier is Cambodia on?"], ["China"], [], []),
     # An adjective in the earlier turn still names its country ("Lithuanian police").
     ("How many of them did the police hire?", ["What did Lithuanian police do about refugees from Ukraine?"],
      ["Lithuania"], [], []),
