@@ -44,6 +44,26 @@ _SCAFFOLDING = re.compile(
     r"\bin the (?:reporting )?period(?: covered)?\b|\bi'?m writing a (?:piece|story|note|report) on\b|"
     r"\bpls\b|\bplease\b",
     re.I)
+# A second question joined to the first: "…, and how many victims got shelter?".
+_SECOND_PART = re.compile(
+    r"^(?P<first>.{12,}?\w)\s*[,;?.]\s*(?:and|also|plus)\s+(?P<second>(?:how|what|what's|whats|when|where|who|"
+    r"which|why|at what|in what)\b.{8,})$", re.I | re.S)
+
+
+def two_parts(question: str) -> tuple[str, str] | None:
+    """The two questions of a two-part question, each ending with "?"; None for a single question (or one
+    that compares, whose parts only make sense together)."""
+    match = _SECOND_PART.match(question.strip())
+    if match is None:
+        return None
+    cues = read_cues(question)
+    if cues.compare or cues.among or cues.which_of:
+        return None
+    first, second = match.group("first").strip(), match.group("second").strip()
+    second = second[0].upper() + second[1:]
+    return f"{first}?", second if second.endswith("?") else f"{second.rstrip('.')}?"
+
+
 # Intents a narrative that only mentions a country may answer, from a sentence naming it.
 _ANSWERED_BY_MENTIONS = frozenset({Intent.FACT, Intent.ENTITY})
 _WH_START = re.compile(r"^\W*(which|who|whom|where|what)\b(?!\s+about\b)", re.I)
@@ -164,6 +184,18 @@ class Assistant:
     # Answering
 
     def _answer(self, question: str, history: list[str] | None, countries: list[str] | None) -> tuple[Turn, Reply]:
+        parts = two_parts(question)
+        if parts is None:
+            return self._answer_one(question, history, countries)
+        # "How many traffickers did Curaçao prosecute, and how many victims got shelter?": each part is answered
+        # on its own, the second as a follow-up to the first, and the replies are joined.
+        turn, first = self._answer_one(parts[0], history, countries)
+        _, second = self._answer_one(parts[1], [*(history or []), parts[0]], countries)
+        turn.two_part = True
+        return turn, first.joined(second, question)
+
+    def _answer_one(self, question: str, history: list[str] | None,
+                    countries: list[str] | None) -> tuple[Turn, Reply]:
         turn = self._understand(question, history, countries)
         if turn.intent is None:  # an injected instruction
             return turn, Reply(turn.question, INJECTION_REPLY, [], refused=True)
@@ -205,6 +237,7 @@ class Assistant:
 
     def _generates(self, turn: Turn, reply: Reply) -> bool:
         return (self.generative is not None and turn.retrieved and bool(turn.hits) and not reply.refused
+                and not turn.two_part
                 and turn.intent not in (Intent.TIER, Intent.LISTING, Intent.COMPARISON, Intent.OVERVIEW))
 
     @staticmethod

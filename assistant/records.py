@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 
 from index.records import Hit
@@ -70,6 +72,26 @@ class Reply:
     # The direct answer the reply leads with (a country, a number, yes or no); a local model's reply keeps it.
     lead: str | None = None
     intent: str | None = None
+
+    def joined(self, other: Reply, question: str) -> Reply:
+        """This reply and the next one as a reply to a two-part ``question``: the other's citations numbered
+        on from these (an excerpt both cite keeps its first number); a refusal only when both refuse."""
+        citations = list(self.citations)
+        numbers: dict[int, int] = {}
+        for c in other.citations:
+            same = next((k for k in citations if (k.document, k.start, k.end) == (c.document, c.start, c.end)), None)
+            if same is None:
+                same = dataclasses.replace(c, n=len(citations) + 1)
+                citations.append(same)
+            numbers[c.n] = same.n
+        answer = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", other.answer)
+        leads = [r.lead for r in (self, other) if r.lead and not r.refused]
+        return dataclasses.replace(
+            self, question=question, answer=f"{self.answer}\n\n{answer}", citations=citations,
+            refused=self.refused and other.refused, notes=list(dict.fromkeys([*self.notes, *other.notes])),
+            hits=[*self.hits, *other.hits], countries=list(dict.fromkeys([*self.countries, *other.countries])),
+            best_score=max((r.best_score for r in (self, other) if r.best_score is not None), default=None),
+            lead="; ".join(leads) or None)
 
     def to_dict(self) -> dict:
         """The JSON form: everything a caller needs to show, check or log the reply (hits excepted)."""

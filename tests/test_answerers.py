@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.core import Assistant
+from assistant.core import Assistant, two_parts
 from assistant.evidence import boilerplate, criterion_statement, standard_opener
 from index.search import TipIndex
 from index.settings import Settings
@@ -296,3 +296,23 @@ def test_sentences_nearest_in_meaning_are_candidates_too(bot: Assistant) -> None
     assert top_doc == doc.doc_id and doc.text[start:end] == sentence and score > 0.99
     assert [f[3] for f in found] == sorted((f[3] for f in found), reverse=True)
     assert bot.index.nearest_units(bot.index.embed_query(sentence), 3, []) == []
+
+
+@pytest.mark.parametrize(("question", "parts"), [
+    ("How many traffickers did Curacao prosecute, and how many victims got shelter?",
+     ("How many traffickers did Curacao prosecute?", "How many victims got shelter?")),
+    ("At what age does national service start in Eritrea, and what is the legal cap on it?",
+     ("At what age does national service start in Eritrea?", "What is the legal cap on it?")),
+    ("How many people are displaced there, and because of what?", None),  # the second part is no question
+    ("What tier is Kuwait on, and how does it compare with Lebanon?", None),  # a comparison reads as one
+    ("What does the report recommend for Haiti?", None),
+])
+def test_two_part_questions(question: str, parts: tuple[str, str] | None) -> None:
+    assert two_parts(question) == parts
+
+
+def test_a_two_part_question_gets_both_answers(bot: Assistant) -> None:
+    reply = bot.ask("How many border guards did Freedonia train, and where are Freedonian women exploited?")
+    assert not reply.refused and "40 border guards" in reply.answer and "Kazakhstan" in reply.answer
+    assert [c.n for c in reply.citations] == list(range(1, len(reply.citations) + 1))
+    grounded(bot, reply)

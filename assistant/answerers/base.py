@@ -63,6 +63,7 @@ class Turn:
     query_vector: np.ndarray | None = None
     topic_vector: np.ndarray | None = None
     retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
+    two_part: bool = False  # the first part of a two-part question, whose reply has the second's joined on
     notes: list[str] = field(default_factory=list)  # how the question was read (e.g. cut to length)
 
 
