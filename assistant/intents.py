@@ -95,6 +95,8 @@ _DESTINATION = re.compile(r"\b(in|to|into) (which|what) (other )?(countries|coun
                           r"destinations?)\b|\bwhere\b[^?]{0,60}\b(exploited|taken|sent|trafficked|forced|end(ed)? up|"
                           r"work|working|go|goes|going|went|moved|transported|subjected|sold|destined|travel\w*|"
                           r"migrate\w*|abroad)\b|\bdestinations?\b", re.I)
+_RELATIVE_WHERE = re.compile(r"\b(industries|industry|sectors?|jobs?|fields?|businesses|trades?|occupations?|"
+                             r"conditions|cases?|situations?|settings?|workplaces?|ways?|activities)\s+where\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|what|list|name|how many|all|other|any)\b[^?]{0,30}\b(countries|country|governments|nations|places)\b",
     re.I,
@@ -231,13 +233,15 @@ def read_cues(text: str) -> Cues:
     aspect = None
     if not recommendation:
         aspect = "negative" if _NEGATIVE.search(text) else "positive" if _POSITIVE.search(text) else None
+    # "the industries where children end up": a relative "where" asks for the industries, not a place.
+    placed = _RELATIVE_WHERE.sub(" ", text)
     return Cues(
         out_of_scope=out_of_scope,
         asks_country=bool(_ASKS_COUNTRY.search(text)),
         asks_narrative=bool(_ASKS_NARRATIVE.search(text)),
         asks_government=bool(_ASKS_GOVERNMENT.search(text)),
-        where=bool(_WHERE.search(text)),
-        place="from" if _ORIGIN.search(text) else "in" if _DESTINATION.search(text) else None,
+        where=bool(_WHERE.search(placed)),
+        place="from" if _ORIGIN.search(placed) else "in" if _DESTINATION.search(placed) else None,
         across=bool(_ACROSS.search(text)),
         among=bool(_AMONG.search(text)),
         which_of=bool(_WHICH_OF.search(text)),

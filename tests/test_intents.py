@@ -216,6 +216,7 @@ def test_a_named_person_is_asked_for(question: str, person: bool) -> None:
     ("Where do Bulgarian children end up?", "in"),
     ("Where do officials keep mixing up trafficking and smuggling?", None),
     ("How many victims came forward?", None),
+    ("List the industries where Afghan children end up in forced labor.", None),  # a relative "where"
 ])
 def test_a_place_is_asked_for(question: str, place: str | None) -> None:
     assert read_cues(question).place == place
