@@ -190,8 +190,10 @@ class Assistant:
         # "How many traffickers did Curaçao prosecute, and how many victims got shelter?": each part is answered
         # on its own, the second as a follow-up to the first, and the replies are joined.
         turn, first = self._answer_one(parts[0], history, countries)
-        _, second = self._answer_one(parts[1], [*(history or []), parts[0]], countries)
-        turn.two_part = True
+        second_turn, second = self._answer_one(parts[1], [*(history or []), parts[0]], countries)
+        turn.two_part = second_turn.two_part = True
+        if first.refused and not second.refused:  # the reply leads with what the report does answer
+            return second_turn, second.joined(first, question)
         return turn, first.joined(second, question)
 
     def _answer_one(self, question: str, history: list[str] | None,

@@ -206,6 +206,7 @@ class Ask:
     aspect: str | None = None
     person: bool = False
     place: str | None = None  # "from": where people come from; "in": where they are taken (see Cues.place)
+    home: tuple[str, ...] = ()  # the countries whose people a where-question asks about (none: each narrative's)
     placement: bool = False  # the question asks about placement (tiers, moves)
     why: bool = False  # the question asks for a reason
     # Countries the question ties together, each with a pattern of its names and adjectives: a sentence must
@@ -374,14 +375,15 @@ class Evidence:
         names = {country for country, _ in ask.subjects}
         return not names or own in names or any(_mentions(p, unit.text) for _, p in ask.subjects)
 
-    def names_place(self, unit: Unit, preposition: str) -> bool:
+    def names_place(self, unit: Unit, preposition: str, home: tuple[str, ...] = ()) -> bool:
         """Whether a sentence names where people come from (``preposition`` "from") or where they are taken
-        ("in"): a place besides its narrative's country, after "from", or after "in" / "to" or named outright."""
-        country = self.index.documents[unit.document].country
-        own = "|".join(re.escape(f) for f in [country, *self.index.countries.forms(country)])
+        ("in"): a place besides their ``home`` countries (by default its narrative's), after "from", or after
+        "in" / "to" or named outright. Cubans' destinations may be named in the narrative of Algeria."""
+        homes = home or (self.index.documents[unit.document].country,)
+        own = "|".join(re.escape(f) for c in homes for f in [c, *self.index.countries.forms(c)])
         if _names_place(unit.text, preposition, own):
             return True
-        return preposition == "in" and any(named and name != country
+        return preposition == "in" and any(named and name not in homes
                                            for name, named in self.index.countries.mentions(unit.text))
 
     def generic_vector(self, doc_id: str) -> np.ndarray:
@@ -459,7 +461,7 @@ class Evidence:
 class _Rater:
     """Computes one unit's features for one question."""
 
-    def __init__(self, ask: Ask, weights: dict[str, float], names_place: Callable[[Unit, str], bool],
+    def __init__(self, ask: Ask, weights: dict[str, float], names_place: Callable[[Unit, str, tuple[str, ...]], bool],
                  unknown: float) -> None:
         self.ask = ask
         self.names_place = names_place
@@ -489,7 +491,7 @@ class _Rater:
         missing = [w for t, w in self.weights.items() if t not in unit_terms]
         typed = ask.quantity is not None or ask.person or ask.place is not None
         type_match = (bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person
-                      else self.names_place(unit, ask.place) if ask.place else False)
+                      else self.names_place(unit, ask.place, ask.home) if ask.place else False)
         features = np.array([
             max(0.0, float(view_sims[best])),
             max(0.0, whole),

@@ -59,7 +59,8 @@ _ADVICE = re.compile(
 _OFF_TOPIC = re.compile(
     r"\b(hotels?|restaurants?|weather|forecast|flights?|airport|sightseeing|vacation|holiday|tourist attractions?|"
     r"recipe|joke|currency|exchange rate|time zone|capital (city )?of|stock market|elections?|elected|beach(es)?|"
-    r"nightlife|museums?|best time (of (the )?year )?to (visit|go|travel)|football|soccer|cuisine)\b", re.I)
+    r"nightlife|museums?|best time (of (the )?year )?to (visit|go|travel)|football|soccer|cuisine|world cup|"
+    r"olympics?|olympic games|championships?|tournaments?|super bowl|grand prix|box office|celebrit(y|ies))\b", re.I)
 # Tasks that are not questions about the report ("Write me a poem about …"), whatever their topic.
 _TASK = re.compile(r"\b(write|compose|draft|generate|create|make)\b( me| us)? (a|an|some|the)\b[^?]{0,40}\b(poem|song|"
                    r"story|stories|essay|tweet|letter|speech|joke|haiku|slogan|rap|limerick|code|script|proposal|"
@@ -87,6 +88,7 @@ _ASKS_GOVERNMENT = re.compile(rf"\b(which|what|whose)\b{_QUALIFIER}{{0,3}}?\s+(g
 _WHERE = re.compile(r"^\W*(where|in what place)\b|\bwhere\b", re.I)
 # Where people come from: an answer names places after "from" ("primarily from South Asia and the Philippines").
 _ORIGIN = re.compile(r"\bwhere\b[^?]{0,60}\b(come|came|coming|originate|originating|hail)\b(?! to\b)|"
+                     r"\bwhere\b[^?]{0,160}\b(come|came|coming|originate|originating|hail)\s+from\W*$|"
                      r"\bwhere\b[^?]{0,60}\bfrom\W*$|"
                      r"\b(countries|country|places?|regions?) of origin\b|\bfrom where\b|"
                      r"\bwhere (do|does|did) [^?]{0,60}\bfrom\b", re.I)

@@ -25,9 +25,13 @@ _ORDINAL = (r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|elev
             r"fourteenth|fifteenth|\d+(?:st|nd|rd|th))")
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# Words in -ed that qualify a counted noun ("two alleged traffickers") rather than start a verb phrase.
+_ED_ADJECTIVES = (r"(?:alleged|suspected|accused|displaced|unaccompanied|trafficked|registered|documented|"
+                  r"undocumented|confirmed|specialized|specialised|dedicated|qualified|licensed|unlicensed)")
 # A counted noun: up to three words after the number, stopping at function words and punctuation.
 _COUNTED = (r"(?:\s+(?!(?:in|of|on|at|by|for|to|from|and|or|with|during|under|per|who|which|that|were|was|"
-            r"is|are|had|have|has|remained|remain|were)\b)(?![a-z]+ed\b)[A-Za-z][\w'’-]*){0,3}")
+            rf"is|are|had|have|has|remained|remain|were)\b)(?!(?!{_ED_ADJECTIVES}\b)[a-z]+ed\b)[A-Za-z][\w'’-]*)"
+            r"{0,3}")
 
 _PATTERNS: dict[Quantity, re.Pattern[str]] = {
     Quantity.DURATION: re.compile(

@@ -85,6 +85,10 @@ class Reply:
                 citations.append(same)
             numbers[c.n] = same.n
         answer = re.sub(r"\[(\d+)\]", lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", other.answer)
+        if other.lead and other.citations and len(citations) == len(self.citations):
+            # The same excerpt answers both parts: it is quoted once, and the second answer only points at it.
+            refs = "".join(f"[{n}]" for n in dict.fromkeys(numbers[c.n] for c in other.citations))
+            answer = f"**{other.lead[0].upper() + other.lead[1:]}** {refs}."
         leads = [r.lead for r in (self, other) if r.lead and not r.refused]
         return dataclasses.replace(
             self, question=question, answer=f"{self.answer}\n\n{answer}", citations=citations,

@@ -160,6 +160,7 @@ def test_quantity_kind(question: str, kind: Quantity) -> None:
     ("Less than half of all victims received services", Quantity.SHARE, "Less than half of"),
     ("of which about two-thirds are girls", Quantity.SHARE, "about two-thirds"),
     ("traffickers are predominantly men between the ages of 25 and 49", Quantity.AGE, "ages of 25 and 49"),
+    ("prosecuting two alleged traffickers, and adopting a plan", Quantity.COUNT, "two alleged traffickers"),
 ])
 def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: str) -> None:
     assert expected in [f.text for f in find(text, kind)]
@@ -217,6 +218,8 @@ def test_a_named_person_is_asked_for(question: str, person: bool) -> None:
     ("Where do officials keep mixing up trafficking and smuggling?", None),
     ("How many victims came forward?", None),
     ("List the industries where Afghan children end up in forced labor.", None),  # a relative "where"
+    ("Where do the sex tourists who go to the Dominican Republic for child sex trafficking mainly come from?",
+     "from"),
 ])
 def test_a_place_is_asked_for(question: str, place: str | None) -> None:
     assert read_cues(question).place == place

@@ -206,6 +206,7 @@ class Tools:
                    quantity=cues.quantity if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
                    person=cues.person, place=cues.place if intent is not Intent.COUNTRY else None,
+                   home=tuple(turn.subjects) if turn.by_adjective else (),
                    placement=bool(cues.tier or cues.move), why=cues.why, required=required,
                    subjects=tied)
 

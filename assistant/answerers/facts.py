@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
-from assistant.evidence import Candidate, placement_statement
+from assistant.evidence import FEATURES, Candidate, placement_statement
 from assistant.records import Reply
 from index.chunk import is_list_section
 from index.text import tokens
@@ -14,6 +14,7 @@ from index.text import tokens
 LIST_SHARE = 0.6
 SINGLE_SHARE = 0.85
 RECOMMENDED = "The report recommends it"
+TYPE_MATCH = FEATURES.index("type_match")
 _HAPPENED = re.compile(r"^\W*(?:and |so |but )?(did|was|were|has|have|had|how did|what did|what happened)\b", re.I)
 # A yes or no needs the answering sentence to hold at least this share of the question's topic words.
 VERDICT_COVERAGE = 0.5
@@ -35,8 +36,9 @@ class FactAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         ask = tools.ask_of(turn)
         rated = tools.retrieved_candidates(turn, tools.scope(turn), ask=ask, placement_if_asked=True)
-        if ask.person:
-            rated = [c for c in rated if c.features[6]]  # a person or office must be named
+        if ask.person or ask.place:
+            # A person or office must be named; for "where", a place (a sentence naming none tells no place).
+            rated = [c for c in rated if c.features[TYPE_MATCH]]
         # What happened is answered by what the report found; a recommendation only says what should happen.
         confident = [c for c in tools.confident(rated) if not is_list_section(c.unit.section)]
         advised = [c for c in tools.confident(rated) if is_list_section(c.unit.section)]
