@@ -375,6 +375,10 @@ class Evidence:
         names = {country for country, _ in ask.subjects}
         return not names or own in names or any(_mentions(p, unit.text) for _, p in ask.subjects)
 
+    def _spelt_out(self, text: str) -> set[str]:
+        """The terms of what the acronyms in ``text`` stand for."""
+        return {t for expansion in self.index.acronym_expansions(text) for t in tokens(expansion)}
+
     def names_place(self, unit: Unit, preposition: str, home: tuple[str, ...] = ()) -> bool:
         """Whether a sentence names where people come from (``preposition`` "from") or where they are taken
         ("in"): a place besides their ``home`` countries (by default its narrative's), after "from", or after
@@ -420,7 +424,7 @@ class Evidence:
         # A topic word the corpus never uses can match no sentence: it says nothing about which one answers.
         weights = {t: self.idf(t) for t in ask.focus if self._document_frequency.get(t, 0) > 0}
         unknown = (len(ask.focus) - len(weights)) / len(ask.focus) if ask.focus else 0.0
-        rates = _Rater(ask, weights, self.names_place, unknown)
+        rates = _Rater(ask, weights, self.names_place, unknown, self._spelt_out)
         vectors = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units])
         sims = vectors @ ask.query_vector
         generic = np.einsum("ij,ij->i", vectors, np.stack([self.generic_vector(u.document) for u in units]))
@@ -462,9 +466,10 @@ class _Rater:
     """Computes one unit's features for one question."""
 
     def __init__(self, ask: Ask, weights: dict[str, float], names_place: Callable[[Unit, str, tuple[str, ...]], bool],
-                 unknown: float) -> None:
+                 unknown: float, spelt_out: Callable[[str], set[str]]) -> None:
         self.ask = ask
         self.names_place = names_place
+        self.spelt_out = spelt_out
         self.unknown = unknown
         self.weights = weights
         self.total = sum(weights.values()) or 1.0
@@ -486,8 +491,10 @@ class _Rater:
                 holding = [i for i, (a, b) in enumerate(views) if a <= near.start and near.end <= b]
                 if holding:
                     best = max(holding, key=lambda i: view_sims[i])
-        unit_terms = set(tokens(unit.text))
-        view_terms = set(tokens(unit.text[views[best][0] : views[best][1]]))
+        # A topic word is covered by an acronym that stands for it ("IKR" covers "Kurdistan Region").
+        view = unit.text[views[best][0] : views[best][1]]
+        unit_terms = set(tokens(unit.text)) | self.spelt_out(unit.text)
+        view_terms = set(tokens(view)) | self.spelt_out(view)
         missing = [w for t, w in self.weights.items() if t not in unit_terms]
         typed = ask.quantity is not None or ask.person or ask.place is not None
         type_match = (bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 from collections import OrderedDict
 from functools import cached_property
@@ -82,6 +83,9 @@ def _top(scores: np.ndarray, k: int, rows: np.ndarray | None, positive_only: boo
     return [(int(i), float(scores[i])) for i in top if np.isfinite(scores[i]) and (scores[i] > 0 or not positive_only)]
 
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")
+
+
 class TipIndex:
     """A loaded index with its retrievers. The embedding model loads on the first dense query."""
 
@@ -143,9 +147,19 @@ class TipIndex:
 
     def expand_query(self, query: str) -> str:
         """The query with acronyms spelt out and spelt-out names abbreviated, as the corpus writes them."""
+        return expand_acronyms(query, self.acronyms)
+
+    @property
+    def acronyms(self) -> dict[str, str]:
+        """Acronym -> what it stands for, as the corpus defines them ("IKR" -> "Iraqi Kurdistan Region")."""
         if self._acronyms is None:
             self._acronyms = learn_acronyms(doc.text for doc in self.documents.values())
-        return expand_acronyms(query, self._acronyms)
+        return self._acronyms
+
+    def acronym_expansions(self, text: str) -> list[str]:
+        """What the known acronyms in ``text`` stand for, each once."""
+        known = self.acronyms
+        return [known[a] for a in dict.fromkeys(_ACRONYM.findall(text)) if a in known]
 
     def correct_spelling(self, text: str) -> tuple[str, list[Correction]]:
         """``text`` with typing slips corrected against the report's vocabulary (see index.spelling)."""

@@ -316,3 +316,21 @@ def test_a_two_part_question_gets_both_answers(bot: Assistant) -> None:
     assert not reply.refused and "40 border guards" in reply.answer and "Kazakhstan" in reply.answer
     assert [c.n for c in reply.citations] == list(range(1, len(reply.citations) + 1))
     grounded(bot, reply)
+
+
+def test_an_acronym_covers_the_words_it_stands_for(tmp_path: Path) -> None:
+    """"Kurdistan Region" is covered by a sentence that only says "IKR"."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "atlantis.txt").write_text(
+        "ATLANTIS (Tier 2) Extracted from the 2023 TIP Report\n\nAtlantis does not fully meet the minimum "
+        "standards; therefore Atlantis remained on Tier 2. The government funded the Atlantic Kurdish Region (AKR) "
+        "shelter.\n\nTrafficking Profile\n\nThe AKR is a destination for victims primarily from South Asia and "
+        "the Philippines. Traffickers exploit fishermen in the northern ports.\n", encoding="utf-8")
+    settings = Settings.load({"model": "hashing-256"}, env={})
+    build_index([corpus], tmp_path / "index", settings)
+    atlantis = Assistant(TipIndex.load(tmp_path / "index", settings), settings)
+    assert atlantis.index.acronym_expansions("The AKR is a destination") == ["Atlantic Kurdish Region"]
+    reply = atlantis.ask("Where do victims in the Atlantic Kurdish Region come from?")
+    assert not reply.refused and "South Asia" in reply.answer
+    grounded(atlantis, reply)
