@@ -462,6 +462,15 @@ class Evidence:
         return out
 
 
+_DERIVATION = re.compile(r"(?<=\w{4})(ant|ate|at|ion|ive|er|or|ee|e)$")
+
+
+def word_family(stem: str) -> str:
+    """A stem without its derivational ending, so that a word and its derivations meet: "migrant" and
+    "migrat" (migrate, migration) both give "migr"; "inspector" and "inspect" give "inspect"."""
+    return _DERIVATION.sub("", stem)
+
+
 class _Rater:
     """Computes one unit's features for one question."""
 
@@ -478,6 +487,11 @@ class _Rater:
     def coverage(self, terms: set[str]) -> float:
         return sum(w for t, w in self.weights.items() if t in terms) / self.total if self.weights else 0.0
 
+    def covered(self, terms: set[str]) -> set[str]:
+        """The topic terms ``terms`` cover: by stem, or by word family ("migrant" by "migrate")."""
+        families = {word_family(t) for t in terms}
+        return {t for t in self.weights if t in terms or word_family(t) in families}
+
     def __call__(self, unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray, whole: float,
                  generic: float, topic: float) -> Candidate:
         ask = self.ask
@@ -493,8 +507,8 @@ class _Rater:
                     best = max(holding, key=lambda i: view_sims[i])
         # A topic word is covered by an acronym that stands for it ("IKR" covers "Kurdistan Region").
         view = unit.text[views[best][0] : views[best][1]]
-        unit_terms = set(tokens(unit.text)) | self.spelt_out(unit.text)
-        view_terms = set(tokens(view)) | self.spelt_out(view)
+        unit_terms = self.covered(set(tokens(unit.text)) | self.spelt_out(unit.text))
+        view_terms = self.covered(set(tokens(view)) | self.spelt_out(view))
         missing = [w for t, w in self.weights.items() if t not in unit_terms]
         typed = ask.quantity is not None or ask.person or ask.place is not None
         type_match = (bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person

@@ -7,12 +7,13 @@ import pytest
 
 from assistant.answerers.base import _counted_head
 from assistant.conversation import resolve
-from assistant.evidence import _PERSON, _names_place
+from assistant.evidence import _PERSON, _names_place, word_family
 from assistant.intents import Intent, Quantity, read_cues
 from assistant.quantities import find, is_vague
 from assistant.tiers import placement_constraint
 from index.acronyms import expand as expand_acronyms
 from index.countries import CountryMatcher
+from index.text import tokens
 
 CORPUS = ["Lithuania", "Madagascar", "Turkmenistan", "Syria", "Iraq", "Lebanon", "Cuba", "Haiti", "Russia",
           "Belarus", "Eritrea", "Cambodia", "Malaysia", "Dominican Republic", "Republic of the Congo", "China",
@@ -326,3 +327,16 @@ def test_follow_up_keeps_its_own_intent(intent_of) -> None:
         Intent.YES_NO, Intent.TIER)
     # "Why did it stay there?" asks about the placement of the question before.
     assert intent_of("Why did it stay there?", ["What tier is Cuba on?"]) is Intent.TIER
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("migrant", "migration", True),
+    ("inspector", "inspect", True),
+    ("employer", "employment", True),
+    ("prisoners", "prison", True),
+    ("committee", "commission", False),
+    ("construction", "constitution", False),
+])
+def test_word_families(a: str, b: str, same: bool) -> None:
+    """A topic word is covered by its derivations ("migrant workers" by "men and women migrate")."""
+    assert (word_family(tokens(a)[0]) == word_family(tokens(b)[0])) is same
