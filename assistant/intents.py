@@ -162,6 +162,13 @@ _ENTITY = re.compile(r"^\W*(who|whom|which|what (kind|kinds|type|types|sort|sort
                      r"nationalit(y|ies)|forms?|methods?|countries|minorities|migrants|workers|victims|children))\b|"
                      r"\bwho (is|are|was|were)\b|\bwhich\b", re.I)
 _METHOD = re.compile(r"^\W*(and\s+)?how\b(?!\s+(many|much|long|old|young|often|far|bad|serious)\b)", re.I)
+# "Which international organization …?", "Who were the defendants …?": the answer is a name, and a sentence that
+# speaks of "an international organization" or "two defendants" does not give it.
+_NAME_ASKED = re.compile(
+    r"^\W*(?:and\s+)?(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?P<kind>organi[sz]ations?|agenc(?:y|ies)|NGOs?|"
+    r"compan(?:y|ies)|firms?|judges?|prosecutors?)\b(?!\s+of\b)|"
+    r"^\W*(?:and\s+)?who\s+(?:were|was|are|is)\s+the\s+(?P<who>defendants?|suspects?|perpetrators?|accused)\b",
+    re.I)
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
 _PERSON = re.compile(
     r"\bwho(?:'s| is| was| are| were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|"
@@ -209,6 +216,7 @@ class Cues:
     entity: bool = False
     person: bool = False  # who heads / the name of: a named person or office
     exact: bool = False  # "exactly how many": a vague quantity ("thousands") does not answer
+    name_of: str | None = None  # "which organization", "who were the defendants": the kind of name asked for
     why: bool = False
     ellipsis: bool = False  # "And convictions?", "What about Aruba?"
     over_time: bool = False  # "How has its tier changed?": every edition held
@@ -218,6 +226,14 @@ class Cues:
         """Whether the question carries an intent of its own (an ellipsis usually does not)."""
         return any((self.asks_country, self.across, self.compare, self.tier, self.quantity, self.yes_no,
                     self.overview, self.recommendation, self.aspect, self.entity, self.person))
+
+
+def _name_asked(text: str) -> str | None:
+    match = _NAME_ASKED.search(text)
+    if match is None:
+        return None
+    kind = match.group("kind") or match.group("who")
+    return kind if kind.rstrip("s").isupper() else kind.lower()  # "NGO" stays an acronym
 
 
 def read_cues(text: str) -> Cues:
@@ -260,6 +276,7 @@ def read_cues(text: str) -> Cues:
         aspect=aspect,
         entity=bool(_ENTITY.search(text) or _METHOD.search(text)),
         exact=bool(_EXACT.search(text)),
+        name_of=_name_asked(text),
         person=bool(_PERSON.search(text)),
         # "How did X avoid Tier 3?" asks what kept it up: a reason.
         why=bool(_WHY.search(text) or (re.search(r"\bhow\b", text, re.I) and avoided(text) and mentions_tier(text))),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answerers.facts import names_something
 from assistant.core import Assistant, two_parts
 from assistant.evidence import boilerplate, criterion_statement, standard_opener
 from index.search import TipIndex
@@ -334,3 +335,22 @@ def test_an_acronym_covers_the_words_it_stands_for(tmp_path: Path) -> None:
     reply = atlantis.ask("Where do victims in the Atlantic Kurdish Region come from?")
     assert not reply.refused and "South Asia" in reply.answer
     grounded(atlantis, reply)
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("granting access to an international organization to monitor the cotton harvest", False),
+    ("the government-funded NGO-run anti-trafficking shelter", False),
+    ("Freedonian women are exploited in sex trafficking in Kazakhstan.", False),  # peoples and countries
+    ("the Kremlin-backed Wagner Group reportedly recruited children", True),
+    ("a memorandum with the International Organization for Migration", True),
+    ("the State Labor Inspection (SLI) inspected farms", True),
+])
+def test_a_sentence_that_names_something(bot: Assistant, text: str, named: bool) -> None:
+    assert names_something(text, bot.tools) is named
+
+
+def test_an_unnamed_thing_is_not_a_name(bot: Assistant) -> None:
+    reply = bot.ask("Which organization trained Freedonia's 40 border guards?")
+    assert reply.refused and reply.answer.startswith("The report does not name which organization")
+    assert "40 border guards" in reply.answer
+    grounded(bot, reply)

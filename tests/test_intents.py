@@ -340,3 +340,15 @@ def test_follow_up_keeps_its_own_intent(intent_of) -> None:
 def test_word_families(a: str, b: str, same: bool) -> None:
     """A topic word is covered by its derivations ("migrant workers" by "men and women migrate")."""
     assert (word_family(tokens(a)[0]) == word_family(tokens(b)[0])) is same
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Which international organization got access to monitor the cotton harvest?", "organization"),
+    ("Which NGO runs the shelter?", "NGO"),
+    ("Who were the defendants in the two cases?", "defendants"),
+    ("Which investigative judges were assigned?", "judges"),
+    ("Which Kremlin-backed outfit recruited children?", None),  # an outfit named or not, the sentence tells
+    ("Which group is most at risk?", None),
+])
+def test_a_name_is_asked_for(question: str, kind: str | None) -> None:
+    assert read_cues(question).name_of == kind

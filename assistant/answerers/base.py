@@ -317,17 +317,21 @@ class Tools:
             text += f" {names} {'is' if len(missing) == 1 else 'are'} mentioned in the narratives of {shown}."
         return Reply(turn.question, text, [], refused=True)
 
-    def does_not_say(self, turn: Turn, what: str = "this", closest: Candidate | None = None) -> Reply:
-        """A plain refusal; with ``closest``, what the report does say nearby, cited."""
-        names = join_names(turn.subjects) if turn.subjects and len(turn.subjects) <= 3 else ""
+    def does_not_say(self, turn: Turn, what: str = "this", closest: Candidate | None = None,
+                     names: bool = False) -> Reply:
+        """A plain refusal; with ``closest``, what the report does say nearby, cited. With ``names``, the
+        report speaks of the thing asked for but does not name it."""
+        countries = join_names(turn.subjects) if turn.subjects and len(turn.subjects) <= 3 else ""
         if what == "who":  # a named person or office was asked for
-            text = f"The report names no one for this{f' in its narrative on {names}' if names else ''}."
+            text = f"The report names no one for this{f' in its narrative on {countries}' if countries else ''}."
+        elif names:
+            text = f"The report does not name {what}{f' in its narrative on {countries}' if countries else ''}."
         else:
-            text = f"The report does not say {what}{f' about {names}' if names else ''}."
+            text = f"The report does not say {what}{f' about {countries}' if countries else ''}."
         cites = self.citations()
         if closest is not None:
             n = cites.unit(closest.unit, closest.probability)
-            text += f" The closest it comes: {self.claim(closest, n)}"
+            text += f" {'It says' if names else 'The closest it comes'}: {self.claim(closest, n)}"
         best = closest.probability if closest else (turn.candidates[0].probability if turn.candidates else None)
         return Reply(turn.question, text, cites.items, refused=True, best_score=best)
 

@@ -55,6 +55,11 @@ class FactAnswerer:
             return tools.does_not_say(turn, "who" if ask.person else "this", closest)
         chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
                         limit=tools.settings.answering.max_citations)
+        kind = turn.cues.name_of
+        if kind and not any(names_something(c.unit.text, tools) for c in chosen):
+            # "Which international organization …?" and the report says only "an international organization".
+            return tools.does_not_say(turn, f"which {kind}" if not kind.endswith("s") else f"who the {kind} were",
+                                      chosen[0], names=True)
         return compose(turn, tools, chosen)
 
 
@@ -76,6 +81,21 @@ class YesNoAnswerer:
         reply.answer = f"**{verdict}.** {reply.answer}"
         reply.lead = verdict
         return reply
+
+
+# Capitalised words that name nothing in particular.
+_GENERIC_CAPITALS = frozenset({"NGO", "NGOs", "TIP", "NAP", "SOP", "SOPs", "COVID-19", "COVID", "Tier", "Watch", "List",
+                               "The", "However", "Although", "In", "During", "Despite"})
+
+
+def names_something(text: str, tools: Tools) -> bool:
+    """Whether a sentence gives a proper name (a person, an organization, a program, an acronym) besides
+    countries and their peoples: "the Wagner Group", "IOM"; not "an international organization"."""
+    countries = {f for c, _ in tools.index.countries.mentions(text) for f in tools.index.countries.forms(c)}
+    words = [w for w in re.findall(r"(?<![\w’'-])[A-Z][\w’'-]*", text[1:])
+             if w.split("-")[0] not in _GENERIC_CAPITALS and w.lower() not in countries
+             and w.lower().removesuffix("s") not in countries]
+    return bool(words)
 
 
 def select(confident: list[Candidate], plural: bool, limit: int) -> list[Candidate]:
