@@ -299,7 +299,7 @@ class Assistant:
                       missing_only=bool(resolved.missing) and not resolved.subjects, editions=len(editions))
         intent = None if parsed.injection else decide(cues, scope)
         pool: list[str] = []
-        if intent is Intent.COUNTRY and cues.among and len(resolved.named) >= 2 and not filtered:
+        if intent is Intent.COUNTRY and (cues.among or cues.which_of) and len(resolved.named) >= 2 and not filtered:
             pool = list(resolved.subjects)  # "Which of X, Y and Z …": the answer is among them
         if intent is Intent.COUNTRY and not filtered:
             # The answer is a narrative's country; the countries the question names are part of its topic.

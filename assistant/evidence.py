@@ -352,10 +352,10 @@ class Evidence:
                     # after the placement); anything else takes the side of the last "However".
                     if (placement_statement(text) and running == "positive") or re.search(r"\bTier\b", text):
                         marks[start] = "neutral"
-                    elif _FAILING.search(text) or _WORSENED.search(text):
-                        marks[start] = "negative"
                     elif _STEPS_TAKEN.search(text):  # "took some steps such as investigating complicity"
                         marks[start] = "positive"
+                    elif _FAILING.search(text) or _WORSENED.search(text):
+                        marks[start] = "negative"
                     elif _ACHIEVING.search(text):
                         # A step taken, or with words of harm in it (trainings on exploitation), the side of
                         # the last "However"

@@ -99,6 +99,9 @@ _DESTINATION = re.compile(r"\b(in|to|into) (which|what) (other )?(countries|coun
                           r"migrate\w*|abroad)\b|\bdestinations?\b", re.I)
 _RELATIVE_WHERE = re.compile(r"\b(industries|industry|sectors?|jobs?|fields?|businesses|trades?|occupations?|"
                              r"conditions|cases?|situations?|settings?|workplaces?|ways?|activities)\s+where\b", re.I)
+_WHICH_GROUP = re.compile(r"^\W*(?:and\s+)?(which|what)\s+(?:(?!(?:is|was|are|were|the|its|their)\b)[\w-]+\s+){0,2}?"
+                          r"(population|group|groups)\b"
+                          r"(?!\s+(size|count|number)\b)", re.I)
 _ACROSS = re.compile(
     r"\b(which|what|list|name|how many|all|other|any)\b[^?]{0,30}\b(countries|country|governments|nations|places)\b",
     re.I,
@@ -247,6 +250,8 @@ def read_cues(text: str) -> Cues:
             out_of_scope = name
             break
     quantity = next((kind for kind, pattern in _QUANTITY if pattern.search(text)), None)
+    if quantity is Quantity.COUNT and _WHICH_GROUP.search(text):
+        quantity = None  # "Which Turkmen population is most at risk?" asks for a group, not a number
     recommendation = bool(_RECOMMEND.search(text))
     aspect = None
     if not recommendation:
@@ -315,8 +320,9 @@ def decide(cues: Cues, scope: Scope) -> Intent:
         return Intent.COMPARISON
     if cues.why and placement and scope.subjects >= 1 and not cues.across:
         return Intent.TIER  # "Why was X downgraded?": the placement, then the summary's reasons
-    if cues.among and scope.named >= 2 and (cues.asks_government or cues.asks_country or cues.which_of):
-        return Intent.COUNTRY  # "Which of X, Y and Z …?": the named countries whose narratives say it
+    if (cues.among or cues.which_of) and scope.named >= 2 and (cues.asks_government or cues.asks_country
+                                                                or cues.which_of):
+        return Intent.COUNTRY  # "Which of X, Y and Z …?", "Of X, Y and Z, which one …?": one of them
     if cues.asks_government and not cues.among:
         return Intent.COUNTRY
     if cues.asks_country and (scope.subjects == 0 or cues.asks_narrative):

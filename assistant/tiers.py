@@ -84,6 +84,7 @@ def tier_rank(tier: str | None) -> int:
 
 
 _ON_TIER = re.compile(r"\b(on|in|to) (the )?(tier (1|2|3|one|two|three)( watch ?list)?|watch ?list|special case)\b|"
+                      r"\b(on|in|to|into) (that|this|the same|the lowest|the bottom|the top|the highest) tier\b|"
                       r"\btier (1|2|3|one|two|three)( watch ?list)? ([\w-]+ ){0,2}?(country|countries|nation|nations|"
                       r"government|governments|jurisdiction|jurisdictions|islands?)\b|"
                       r"\bwatch ?list ([\w-]+ ){0,2}?(country|countries|nations?|islands?)\b", re.I)

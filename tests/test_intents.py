@@ -123,6 +123,9 @@ def intent_of(bot):
     ("Which EU member's investigative service set up a cyber unit?", Intent.COUNTRY),
     ("Whose women are lured to Spain with fake job offers?", Intent.COUNTRY),
     ("Whose shelter in Haiti lost its grant?", Intent.FACT),  # a named country: not a which-country question
+    ("Of Haiti, Syria and Cuba, which one was newly dropped to that tier?", Intent.COUNTRY),
+    ("Which Turkmen population is at the highest risk?", Intent.ENTITY),  # a group, not a number
+    ("What is the population of Haiti?", Intent.QUANTITY),
     # Who / which group / how.
     ("Who is most at risk in Haiti?", Intent.ENTITY),
     ("How do officials in Lebanon help traffickers?", Intent.ENTITY),
@@ -178,6 +181,7 @@ def test_years_and_tiers_are_not_counts() -> None:
     ("Which Tier 2 country opened shelters?", True),
     ("Which country avoided a downgrade to Tier 3 with a waiver?", False),
     ("Which country opened shelters?", False),
+    ("Of PNG, Syria and Turkmenistan, which one was newly dropped to that tier?", True),
 ])
 def test_a_placement_that_restricts_the_answer(question: str, constrained: bool) -> None:
     assert placement_constraint(question) is constrained
