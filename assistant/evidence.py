@@ -58,6 +58,8 @@ FEATURES = (
     "unknown",  # share of the question's focus terms the corpus never uses ("Who won the FIFA World Cup?")
     "semantic_topic",  # cosine of the sentence and the question without its subject countries' names (their
     #                    narratives share them, so the names favour the few sentences that repeat them)
+    "prevalence",  # the question asks for the main pattern ("main type", "mostly"), and the sentence marks one
+    #                ("predominant", "most … victims", "primarily from")
     "semantic_gap",  # semantic minus the best semantic among this question's candidates (0 for the best)
     "lexical_gap",  # lexical minus the best lexical among them
 )
@@ -95,6 +97,9 @@ _ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|creat
                         r"hired|conducted|investigated|prosecuted|convicted|identified|organizing|training|enacting|"
                         r"investigating|establishing|creating|launching|adopting|providing|increasing|conducting|"
                         r"hiring|funding|developing|developed|implementing|implemented|expanding|improving)\b", re.I)
+# Words by which the report marks a main pattern: "the predominant problem", "most victims", "primarily from".
+PREVALENCE = re.compile(r"\b(most|majority|predominant\w*|primar\w*|mainly|main|principal\w*|largest|chiefly|"
+                        r"particularly|especially|highest|mostly)\b", re.I)
 # Steps taken, said outright: an achievement even when the step is against harm ("investigating complicity").
 _STEPS_TAKEN = re.compile(r"\b(took (some |several )?steps|made (some |key )?(achievements|progress)|"
                           r"key achievements (included|were))\b", re.I)
@@ -209,6 +214,7 @@ class Ask:
     home: tuple[str, ...] = ()  # the countries whose people a where-question asks about (none: each narrative's)
     placement: bool = False  # the question asks about placement (tiers, moves)
     why: bool = False  # the question asks for a reason
+    main: bool = False  # the question asks for the main pattern ("the main type", "mostly")
     # Countries the question ties together, each with a pattern of its names and adjectives: a sentence must
     # mention every ``required`` one (bar its own narrative's), and, from another narrative, a ``subjects`` one.
     required: tuple[tuple[str, str], ...] = ()
@@ -534,6 +540,7 @@ class _Rater:
             whole - generic,
             self.unknown,
             max(0.0, topic),
+            float(ask.main and bool(PREVALENCE.search(unit.text))),
         ], dtype=np.float64)
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored

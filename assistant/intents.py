@@ -172,6 +172,8 @@ _NAME_ASKED = re.compile(
     r"compan(?:y|ies)|firms?|judges?|prosecutors?)\b(?!\s+of\b)|"
     r"^\W*(?:and\s+)?who\s+(?:were|was|are|is)\s+the\s+(?P<who>defendants?|suspects?|perpetrators?|accused)\b",
     re.I)
+_MAIN = re.compile(r"\b(main|mainly|most common|most commonly|predominant\w*|primar\w*|principal|biggest|"
+                   r"largest|chief|chiefly|mostly|most prevalent|most frequent\w*|most)\b", re.I)
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
 _PERSON = re.compile(
     r"\bwho(?:'s| is| was| are| were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|"
@@ -220,6 +222,7 @@ class Cues:
     person: bool = False  # who heads / the name of: a named person or office
     exact: bool = False  # "exactly how many": a vague quantity ("thousands") does not answer
     name_of: str | None = None  # "which organization", "who were the defendants": the kind of name asked for
+    main: bool = False  # "the main type", "most common", "mostly": the report's marked main pattern answers
     why: bool = False
     ellipsis: bool = False  # "And convictions?", "What about Aruba?"
     over_time: bool = False  # "How has its tier changed?": every edition held
@@ -282,6 +285,7 @@ def read_cues(text: str) -> Cues:
         entity=bool(_ENTITY.search(text) or _METHOD.search(text)),
         exact=bool(_EXACT.search(text)),
         name_of=_name_asked(text),
+        main=bool(_MAIN.search(text)),
         person=bool(_PERSON.search(text)),
         # "How did X avoid Tier 3?" asks what kept it up: a reason.
         why=bool(_WHY.search(text) or (re.search(r"\bhow\b", text, re.I) and avoided(text) and mentions_tier(text))),

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.answerers.base import _counted_head
 from assistant.conversation import resolve
-from assistant.evidence import _PERSON, _names_place, word_family
+from assistant.evidence import _PERSON, PREVALENCE, _names_place, word_family
 from assistant.intents import Intent, Quantity, read_cues
 from assistant.quantities import find, is_vague
 from assistant.tiers import placement_constraint
@@ -356,3 +356,22 @@ def test_word_families(a: str, b: str, same: bool) -> None:
 ])
 def test_a_name_is_asked_for(question: str, kind: str | None) -> None:
     assert read_cues(question).name_of == kind
+
+
+@pytest.mark.parametrize(("question", "main"), [
+    ("What's the main type of trafficking in Russia?", True),
+    ("Where do victims mostly come from?", True),
+    ("What kind of trafficking happens in Russia?", False),
+])
+def test_the_main_pattern_is_asked_for(question: str, main: bool) -> None:
+    assert read_cues(question).main is main
+
+
+@pytest.mark.parametrize(("text", "marked"), [
+    ("although labor trafficking is the predominant problem, sex trafficking also occurs", True),
+    ("most Afghan trafficking victims are children forced to work in carpet making", True),
+    ("victims primarily from South Asia, sub-Saharan Africa, the Philippines", True),
+    ("traffickers exploit Chinese nationals in Chinese-owned businesses", False),
+])
+def test_the_report_marks_its_main_patterns(text: str, marked: bool) -> None:
+    assert bool(PREVALENCE.search(text)) is marked

@@ -207,7 +207,7 @@ class Tools:
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
                    person=cues.person, place=cues.place if intent is not Intent.COUNTRY else None,
                    home=tuple(turn.subjects) if turn.by_adjective else (),
-                   placement=bool(cues.tier or cues.move), why=cues.why, required=required,
+                   placement=bool(cues.tier or cues.move), why=cues.why, main=cues.main, required=required,
                    subjects=tied)
 
     def forms(self, country: str) -> str:
