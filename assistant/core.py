@@ -217,8 +217,7 @@ class Assistant:
         from a sentence that names it; otherwise the report does not cover it."""
         cues = turn.cues
         if (turn.intent not in _ANSWERED_BY_MENTIONS or cues.tier or cues.move or cues.ellipsis
-                or not _WH_START.search(turn.question) or self._own_doing(turn)
-                or not self.index.countries.mentioned_in(turn.missing, self.index.documents.values())):
+                or not _WH_START.search(turn.question) or self._own_doing(turn)):
             return self.tools.not_covered(turn)
         reply = ROUTES[turn.intent].answer(dataclasses.replace(turn, mentioned=[*turn.mentioned, *turn.missing]),
                                            self.tools)

@@ -83,6 +83,8 @@ def _top(scores: np.ndarray, k: int, rows: np.ndarray | None, positive_only: boo
     return [(int(i), float(scores[i])) for i in top if np.isfinite(scores[i]) and (scores[i] > 0 or not positive_only)]
 
 
+# Rows (a unit and its views) searched per unit wanted by nearest_units.
+NEAREST_ROWS_PER_UNIT = 8
 _ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]s?\b")
 
 
@@ -222,12 +224,18 @@ class TipIndex:
         ranges = [(d, found) for d in doc_ids if (found := self.stored.sentence_rows(d)) is not None]
         if matrix is None or not ranges or k <= 0:
             return []
+        vector = np.asarray(query_vector, dtype=np.float32)
+        # Each document's rows are contiguous: score them slice by slice (views, no copy of the matrix).
+        scores = np.concatenate([matrix[lo:hi] @ vector for _, (lo, hi) in ranges])
         rows = np.concatenate([np.arange(lo, hi) for _, (lo, hi) in ranges])
         owners = np.concatenate([np.full(hi - lo, n) for n, (_, (lo, hi)) in enumerate(ranges)])
-        scores = matrix[rows] @ np.asarray(query_vector, dtype=np.float32)
+        # Units have several views: the best rows hold the best units; a few times k rows are plenty.
+        depth = min(len(scores), NEAREST_ROWS_PER_UNIT * k)
+        top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
+        order = top[np.argsort(-scores[top], kind="stable")]
         out: list[tuple[str, int, int, float]] = []
         seen: set[tuple[str, int]] = set()
-        for i in np.argsort(-scores, kind="stable"):
+        for i in order:
             doc_id = ranges[int(owners[i])][0]
             start = int(self.stored.sentences[rows[i], 1])
             unit = self._unit_at(doc_id, start)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -31,6 +32,7 @@ from index.text import tokens
 
 # Claims longer than this show their best-matching stretch, with ellipses, rather than the whole clause.
 CLAIM_MAX_CHARS = 300
+MENTIONING_CACHE_SIZE = 512
 _STANDARDS = re.compile(r"\bminimum standards\b|\bfully meets?\b", re.I)
 _COUNTED_FILLER = frozenset(tokens("new more total different other exact exactly additional roughly about number "
                                    "many much", True))
@@ -105,6 +107,21 @@ class Tools:
         self.evidence = evidence
         self.settings = settings
         self.by_country = by_country
+        self._mentioning: dict[tuple[str, ...], list[str]] = {}
+        self._mentioning_lock = threading.Lock()
+
+    def mentioning(self, countries: list[str]) -> list[str]:
+        """The countries whose narratives mention any of ``countries``; cached (it reads every narrative)."""
+        key = tuple(sorted(countries))
+        with self._mentioning_lock:
+            found = self._mentioning.get(key)
+        if found is None:
+            found = self.index.countries.mentioned_in(list(key), self.index.documents.values())
+            with self._mentioning_lock:
+                if len(self._mentioning) >= MENTIONING_CACHE_SIZE:
+                    self._mentioning.clear()
+                self._mentioning[key] = found
+        return found
 
     @property
     def threshold(self) -> float:
@@ -311,7 +328,7 @@ class Tools:
         pronoun = "them" if len(missing) > 1 else "it"
         text = (f"The report does not cover {names}: the loaded report has no narrative on {pronoun} "
                 f"(it covers {listing}).")
-        elsewhere = self.index.countries.mentioned_in(missing, self.index.documents.values())
+        elsewhere = self.mentioning(missing)
         if elsewhere:
             shown = join_names(elsewhere[:6]) + (f" and {len(elsewhere) - 6} more" if len(elsewhere) > 6 else "")
             text += f" {names} {'is' if len(missing) == 1 else 'are'} mentioned in the narratives of {shown}."
