@@ -257,6 +257,23 @@ def class_table(results: dict[str, Any], gold_path: str, config: str) -> str | N
     return "\n".join(lines)
 
 
+_REPLY_KEYS = ("answer", "quotes", "timings", "question")
+
+
+def _compact(results: dict[str, Any], kept: set[str]) -> dict[str, Any]:
+    """The results with the replies, quotes and timings of each item dropped outside the ``kept`` configurations."""
+    configs = {}
+    for name, data in results["configs"].items():
+        if name in kept:
+            configs[name] = data
+            continue
+        gold = {path: {**run, "items": [{k: v for k, v in item.items() if k not in _REPLY_KEYS}
+                                        for item in run["items"]]}
+                for path, run in data["gold"].items()}
+        configs[name] = {**data, "gold": gold}
+    return {**results, "configs": configs}
+
+
 def write_outputs(results: dict[str, Any], out: Path) -> list[Path]:
     """table.md, results.json and chart.png in ``out``."""
     out.mkdir(parents=True, exist_ok=True)
@@ -272,9 +289,11 @@ def write_outputs(results: dict[str, Any], out: Path) -> list[Path]:
             if by_class:
                 table.append(f"#### {Path(gold_path).name} by class ({config})\n\n{by_class}\n")
     (out / "table.md").write_text("\n".join(table), encoding="utf-8")
-    # Compact: a run over hundreds of questions and seven configurations is megabytes of replies and quotes.
-    (out / "results.json").write_text(json.dumps(results, ensure_ascii=False, default=str, separators=(",", ":")),
-                                      encoding="utf-8")
+    # Compact: a run over hundreds of questions and seven configurations is megabytes of replies and quotes, so
+    # only what ships keeps every reply; the other configurations keep each item's scores.
+    kept = set(shipped or list(results["configs"])[:1])
+    (out / "results.json").write_text(json.dumps(_compact(results, kept), ensure_ascii=False, default=str,
+                                                 separators=(",", ":")), encoding="utf-8")
     written += [out / "table.md", out / "results.json"]
     chart = _chart(results, gold_paths, out / "chart.png")
     if chart:

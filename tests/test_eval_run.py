@@ -71,7 +71,12 @@ def test_side_by_side_run_and_outputs(gold_file: Path, seed_path: Path, tmp_path
     assert table.count("\n") == 4 and "**" in table
     written = write_outputs(results, tmp_path / "out")
     assert {p.name for p in written} >= {"table.md", "results.json"}
-    assert json.loads((tmp_path / "out" / "results.json").read_text())["configs"]["bm25"]["gold"]
+    written_results = json.loads((tmp_path / "out" / "results.json").read_text())
+    # What ships keeps every reply; the other configurations keep each item's scores only.
+    shipped_item = written_results["configs"]["hybrid+routing"]["gold"][str(gold_file)]["items"][0]
+    other_item = written_results["configs"]["bm25"]["gold"][str(gold_file)]["items"][0]
+    assert "answer" in shipped_item and "quotes" in shipped_item
+    assert "answer" not in other_item and "quotes" not in other_item and "fact_recall" in other_item
 
 
 def test_best_value_is_marked_per_column() -> None:
