@@ -299,6 +299,15 @@ class TipIndex:
         return [doc.doc_id for doc in self.documents.values()
                 if (doc.year if doc.year is not None else -1) == newest[doc.country]]
 
+    def document_ids(self, countries: list[str] | None = None, years: list[int] | None = None,
+                     latest: bool = False) -> list[str]:
+        """The documents a search with these filters covers, as ``search`` filters its chunks: the countries'
+        (any spelling), of those editions, or only each country's latest."""
+        wanted = {self._canonical(c) for c in countries} if countries else None
+        newest = set(self.latest_documents()) if latest else None
+        return [d.doc_id for d in self.documents.values() if (wanted is None or d.country in wanted)
+                and (not years or d.year in years) and (newest is None or d.doc_id in newest)]
+
     def year_rows(self, years: list[int]) -> np.ndarray:
         """Chunk rows of the given editions (empty when none is held)."""
         rows = [self._rows_by_year[y] for y in years if y in self._rows_by_year]

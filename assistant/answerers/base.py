@@ -269,13 +269,7 @@ class Tools:
             return []
         started = time.perf_counter()
         routed = countries if (self.settings.search.country_routing or turn.filtered) else None
-        if routed:
-            doc_ids = [d.doc_id for c in routed for d in (self.index.documents_for(c, turn.years or None)
-                                                        if turn.years else [self.doc(c)]) if d is not None]
-        elif turn.years:
-            doc_ids = [d.doc_id for d in self.index.documents.values() if d.year in turn.years]
-        else:
-            doc_ids = self.index.latest_documents()
+        doc_ids = self.index.document_ids(routed or None, turn.years or None, latest=not turn.years)
         found = self.index.nearest_units(self.query_vector(turn), wanted, doc_ids)
         documents = self.index.documents
         units = [self.evidence.unit(documents[d], a, b) for d, a, b, _ in found if (d, a) not in have]
