@@ -72,6 +72,9 @@ _OWN_BODIES = (r"government|authorities|officials|police|law enforcement|prosecu
                r"parliament|legislation|law|laws|tier|ranking|rank|efforts|response|state|regime|army|military")
 # A wh-word of the question's own ("And what has it done …?"), not an ellipsis ("What about …?").
 _OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(?!\s+(about|of)\b)", re.I)
+# Words for "in other countries", and the "there" that points back at them.
+_ELSEWHERE = re.compile(r"\b(?:abroad|overseas)\b", re.I)
+_THERE = re.compile(r"\bthere\b", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
 
@@ -284,6 +287,10 @@ class Assistant:
         topic_back = bool(history) and not own.tier and (not own_focus or (len(own_focus) <= 1 and (
             bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing)))))
         context = f"{history[-1]} {parsed.text}" if topic_back else parsed.text
+        elsewhere = _ELSEWHERE.search(history[-1]) if history and not topic_back else None
+        if elsewhere and _THERE.search(parsed.text) and not _ELSEWHERE.search(parsed.text):
+            # "What work are they forced into over there?" after a question about victims abroad: there is abroad.
+            context = f"{context} {elsewhere.group(0)}"
         cues = own
         earlier = read_cues(history[-1]) if history else None
         if earlier is not None and not own.any and (own.ellipsis or len(own_focus) <= FOLLOW_UP_TERMS) and (

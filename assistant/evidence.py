@@ -97,6 +97,15 @@ _ACHIEVING = re.compile(r"\b(took (some )?steps|increased|adopted|launched|creat
                         r"hired|conducted|investigated|prosecuted|convicted|identified|organizing|training|enacting|"
                         r"investigating|establishing|creating|launching|adopting|providing|increasing|conducting|"
                         r"hiring|funding|developing|developed|implementing|implemented|expanding|improving)\b", re.I)
+# Which way a figure went: "Did the number of victims rise?" is answered by "identified fewer victims".
+UP = re.compile(r"\b(more|increas\w*|rise|rose|risen|rising|grow\w*|grew|higher|up|expand\w*|improv\w*)\b", re.I)
+DOWN = re.compile(r"\b(fewer|less|decreas\w*|declin\w*|drop\w*|fell|fall\w*|reduc\w*|lower|down|shrank|"
+                  r"worsen\w*)\b", re.I)
+# Words of a question that ask which way a figure went, or speak of the figure itself.
+_DIRECTION_TERMS = frozenset(tokens("rise rose risen rising increase increased increasing grow grew grown growing "
+                                    "fall fell fallen falling decrease decreased decreasing decline declined "
+                                    "declining drop dropped number numbers figure figures count", True))
+
 # Words by which the report marks a main pattern: "the predominant problem", "most victims", "primarily from".
 PREVALENCE = re.compile(r"\b(most|majority|predominant\w*|primar\w*|mainly|main|principal\w*|largest|chiefly|"
                         r"particularly|especially|highest|mostly)\b", re.I)
@@ -181,6 +190,9 @@ def _stems(words: Iterable[str]) -> frozenset[str]:
 
 
 QUESTION_NOISE = _stems(_QUESTION_NOISE)
+# Phrases that only frame a question: "who makes up most victims" asks who most victims are ("make up for a
+# shortage" is a topic).
+_WORDING = re.compile(r"\b(?:make|makes|made|making) up\b(?!\s+for\b)(?:\s+of\b)?", re.I)
 RECOMMENDATION_NOISE = _stems(RECOMMENDATION_WORDS)
 TIER_NOISE = _stems(_TIER_WORDS)
 
@@ -388,10 +400,11 @@ class Evidence:
     def names_place(self, unit: Unit, preposition: str, home: tuple[str, ...] = ()) -> bool:
         """Whether a sentence names where people come from (``preposition`` "from") or where they are taken
         ("in"): a place besides their ``home`` countries (by default its narrative's), after "from", or after
-        "in" / "to" or named outright. Cubans' destinations may be named in the narrative of Algeria."""
+        "in" / "to" or named outright. Cubans' destinations may be named in the narrative of Algeria.
+        ``preposition`` "abroad" asks for a place after "in" / "to" only: where the home's people are taken."""
         homes = home or (self.index.documents[unit.document].country,)
         own = "|".join(re.escape(f) for c in homes for f in [c, *self.index.countries.forms(c)])
-        if _names_place(unit.text, preposition, own):
+        if _names_place(unit.text, "in" if preposition == ABROAD else preposition, own):
             return True
         return preposition == "in" and any(named and name not in homes
                                            for name, named in self.index.countries.mentions(unit.text))
@@ -416,7 +429,7 @@ class Evidence:
         matcher = self.index.countries
         country_terms = {t for c in countries for form in [c, *matcher.forms(c)] for t in tokens(form)}
         country_terms |= {t + "n" for t in country_terms} | {t + "an" for t in country_terms}
-        return [t for t in dict.fromkeys(tokens(text))
+        return [t for t in dict.fromkeys(tokens(_WORDING.sub(" ", text)))
                 if t not in country_terms and t not in QUESTION_NOISE and t not in STOPWORDS and t not in drop]
 
     # Rating
@@ -468,12 +481,13 @@ class Evidence:
         return out
 
 
-_DERIVATION = re.compile(r"(?<=\w{4})(ant|ate|at|ion|ive|er|or|ee|e)$")
+_DERIVATION = re.compile(r"(?<=\w{4})(ant|ate|at|ion|ive|er|or|ee|ism|ist|e)$")
 
 
 def word_family(stem: str) -> str:
     """A stem without its derivational ending, so that a word and its derivations meet: "migrant" and
-    "migrat" (migrate, migration) both give "migr"; "inspector" and "inspect" give "inspect"."""
+    "migrat" (migrate, migration) both give "migr"; "inspector" and "inspect" give "inspect"; "tourism" and
+    "tourist" give "tour"."""
     return _DERIVATION.sub("", stem)
 
 
@@ -513,8 +527,15 @@ class _Rater:
                     best = max(holding, key=lambda i: view_sims[i])
         # A topic word is covered by an acronym that stands for it ("IKR" covers "Kurdistan Region").
         view = unit.text[views[best][0] : views[best][1]]
-        unit_terms = self.covered(set(tokens(unit.text)) | self.spelt_out(unit.text))
-        view_terms = self.covered(set(tokens(view)) | self.spelt_out(view))
+        # "Where are Salvadorans exploited abroad?": a destination named is what "abroad" asks for.
+        elsewhere = _ABROAD_TERMS if _ABROAD_TERMS & self.weights.keys() and self.names_place(
+            unit, ABROAD, self.ask.home) else set()
+        # "Did the number of victims rise?": a sentence saying which way it went covers the words that ask it.
+        if ask.intent is Intent.YES_NO and _DIRECTION_TERMS & self.weights.keys() and (
+                UP.search(unit.text) or DOWN.search(unit.text)):
+            elsewhere = elsewhere | _DIRECTION_TERMS
+        unit_terms = self.covered(set(tokens(unit.text)) | self.spelt_out(unit.text) | elsewhere)
+        view_terms = self.covered(set(tokens(view)) | self.spelt_out(view) | elsewhere)
         missing = [w for t, w in self.weights.items() if t not in unit_terms]
         typed = ask.quantity is not None or ask.person or ask.place is not None
         type_match = (bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person
@@ -545,6 +566,10 @@ class _Rater:
         quantity = near if near is not None else (found[0] if found else None)
         return Candidate(unit, features, 0.0, views[best], quantity)  # probability: Evidence._scored
 
+
+ABROAD = "abroad"
+# Topic words that mean "in another country": covered by a sentence that names where people are taken.
+_ABROAD_TERMS = frozenset(tokens("abroad overseas"))
 
 _APPOSITIVE = ("estimated at", "estimated to be", "numbering", "totaling", "totalling", "– ", "— ")
 

@@ -116,14 +116,18 @@ _QUANTITY = (
     (Quantity.AGE, re.compile(r"\b(what|which) age\b|\bhow (young|old)\b|\bage (of|at|do|does|did)\b|\byoungest\b|"
                               r"\bages?\b[^?]{0,25}\b(start|begin|end)s?\b", re.I)),
     (Quantity.DURATION, re.compile(r"\bhow long\b|\bhow many (consecutive |straight )?(years|yrs|months|weeks|days)\b|"
-                                   r"\b(years?|yrs|months?) (running|in a row|straight)\b|\bconsecutive\b", re.I)),
+                                   r"\b(years?|yrs|months?) (running|in a row|straight)\b|\bconsecutive\b|"
+                                   # A penalty is a length of time: "What's the maximum prison term?"
+                                   r"\b(maximum|minimum|max|min|longest|shortest) (prison |jail )?(terms?|sentences?|"
+                                   r"penalt(y|ies))\b|\b(what|which) (prison |jail )?(sentences?|penalties|penalty|"
+                                   r"prison terms?|jail terms?|jail time)\b", re.I)),
     (Quantity.SHARE, re.compile(r"\bwhat (share|percentage|percent|proportion|fraction|portion)\b|"
                                 r"\bhow much of\b|\bwhat %|\b(gender|sex) (split|breakdown|ratio)\b|\bbreakdown\b",
                                 re.I)),
+    (Quantity.DATE, re.compile(r"\bwhen\b|\bwhat (year|date|month)s?\b|\bwhich (year|month)s?\b|\bsince when\b|"
+                               r"\bin what year\b", re.I)),
     (Quantity.MONEY, re.compile(r"\bhow much (money|funding|funds)\b|\bbudget\b|\bfunding\b|"
                                 r"\bhow much\b[^?]{0,40}\b(spend|spent|allocate|fund|cost|pay|paid)", re.I)),
-    (Quantity.DATE, re.compile(r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b|"
-                               r"\bin what year\b", re.I)),
     (Quantity.COUNT, re.compile(r"\bhow many\b|\bhow much\b|\bhow often\b|\b(what|which) (is|was|were|are) the "
                                 r"(total |estimated |approximate |exact )?"
                                 r"(number|amount|population|size|count|total)\b|"
@@ -137,7 +141,8 @@ _OVERVIEW = re.compile(
     r"\bbrief(ing)?\b|\bwhat'?s (going on|happening|the (situation|story|picture|headline|gist|lowdown))\b|"
     r"\bwhat is (going on|happening)\b|\bheadlines?\b|\b(key|main) (findings|points|takeaways)\b|\bfindings\b|"
     r"\bhighlights\b|\bin a nutshell\b|\bbackground on\b|\bgist\b|"
-    r"\bthe (situation|picture)\b|\bwhat does the report say about\b|\bwhat did the report (say|find) about\b|"
+    r"\bthe (situation|picture)\b|\b(overall|general|broader|wider) ([\w-]+ ){0,2}(picture|situation)\b|"
+    r"\bwhat does the report say about\b|\bwhat did the report (say|find) about\b|"
     r"\bgive me (an? )?(quick |short |brief )?(summary|overview|rundown|picture)\b|\bdescribe\b|"
     r"\bhow (bad|serious) is\b|\bwhat about trafficking in\b|\bthe (trafficking )?situation\b|"
     r"\b(short|quick|brief|condensed) version\b|\bthe basics\b|\b(two|three|a few) (lines|sentences)\b|"
@@ -174,6 +179,12 @@ _NAME_ASKED = re.compile(
     re.I)
 _MAIN = re.compile(r"\b(main|mainly|most common|most commonly|predominant\w*|primar\w*|principal|biggest|"
                    r"largest|chief|chiefly|mostly|most prevalent|most frequent\w*|most)\b", re.I)
+# "Did the government do anything about them?": what was done, which the findings on the government's efforts
+# tell, not the profile of the problem.
+_RESPONSE = re.compile(r"\b(do|does|did|doing|done)( (anything|something|much|enough))? (about|against|to (stop|"
+                       r"address|tackle|combat|curb|end|fight))\b|\b(respond|responded|react|reacted)\b|"
+                       r"\bcrack\w* down\b", re.I)
+_NO_APOSTROPHE = re.compile(r"\b(what|who|where|how|that)s\b", re.I)
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
 _PERSON = re.compile(
     r"\bwho(?:'s| is| was| are| were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|"
@@ -184,8 +195,9 @@ _PERSON = re.compile(
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
     r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b|"
     r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
-_WHY = re.compile(r"\b(why|reason|reasons|because|basis|justif\w*|how come|what led to|led to|caus\w*|explain\w*|"
-                  r"grounds for)\b|\bwhat (got|made|put|pushed|sent|dragged|kept|landed)\b", re.I)
+_WHY = re.compile(r"\b(why|reason|reasons|reasoning|rationale|because|basis|justif\w*|how come|what led to|led to|"
+                  r"caus\w*|explain\w*|grounds for)\b|\bwhat (got|made|put|pushed|sent|dragged|kept|landed)\b|"
+                  r"\bwhat(?:'s| is| was) behind\b", re.I)
 _NOT_ON = re.compile(r"\bnot (on|in|placed on|ranked)\b|\bisn'?t on\b|\baren'?t on\b", re.I)
 _OVER_TIME = re.compile(r"\b(chang\w*|over (the )?(years|time)|history|historic\w*|trend\w*|each year|every year|"
                         r"year (by|to|after) year|across (the )?(editions|years|reports)|evolv\w*|trajectory|"
@@ -224,6 +236,7 @@ class Cues:
     name_of: str | None = None  # "which organization", "who were the defendants": the kind of name asked for
     main: bool = False  # "the main type", "most common", "mostly": the report's marked main pattern answers
     why: bool = False
+    response: bool = False  # "did the government do anything about it": the government's efforts answer
     ellipsis: bool = False  # "And convictions?", "What about Aruba?"
     over_time: bool = False  # "How has its tier changed?": every edition held
 
@@ -245,6 +258,7 @@ def _name_asked(text: str) -> str | None:
 def read_cues(text: str) -> Cues:
     """The cues of one question's text."""
     text = text.replace("’", "'").replace("‘", "'")
+    text = _NO_APOSTROPHE.sub(lambda m: f"{m.group(1)}'s", text)  # "whats the name" is "what's the name"
     out_of_scope = None
     for name, pattern in (("task", _TASK), ("opinion", _OPINION), ("prediction", _PREDICTION), ("advice", _ADVICE),
                           ("off-topic", _OFF_TOPIC)):
@@ -289,6 +303,7 @@ def read_cues(text: str) -> Cues:
         person=bool(_PERSON.search(text)),
         # "How did X avoid Tier 3?" asks what kept it up: a reason.
         why=bool(_WHY.search(text) or (re.search(r"\bhow\b", text, re.I) and avoided(text) and mentions_tier(text))),
+        response=not recommendation and bool(_RESPONSE.search(text)),
         ellipsis=bool(_ELLIPSIS.search(text)),
         over_time=bool(_OVER_TIME.search(text)),
     )

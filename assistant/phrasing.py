@@ -20,7 +20,8 @@ def as_sentence(text: str) -> str:
     if not body:
         return text.strip()
     body = body[0].upper() + body[1:]
-    return body if body[-1] in ".!?\"”’)" else body + "."
+    # A closing bracket or quote ends a sentence only after its own stop: "(… entertainment)" needs one.
+    return body if body.rstrip("\"”’)")[-1:] in (".", "!", "?") else body + "."
 
 
 def cited(text: str, n: int | list[int]) -> str:

@@ -17,10 +17,13 @@ _NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twe
                 r"hundred|a hundred|several|dozens|hundreds|thousands|millions|tens of thousands|a dozen|a few)")
 _SCALE = r"(?:\s+(?:thousand|million|billion))?"
 # Years are dates, not counts; "Tier 2" is a placement.
-_DIGITS = r"(?<![\w.-])(?<!Tier )(?!(?:19|20)\d\d(?!\d|,\d))\d[\d,]*(?:\.\d+)?" + _SCALE
+_DIGITS = r"(?<![\w.,-])(?<!Tier )(?!(?:19|20)\d\d(?!\d|,\d))\d[\d,]*(?:\.\d+)?" + _SCALE
 _MODIFIER = (r"(?:(?:more than|over|nearly|almost|about|approximately|around|roughly|an estimated|estimated|at least|"
              r"up to|fewer than|less than|some|only|just|as many as|between)\s+)?")
-_NUMBER = rf"{_MODIFIER}(?:{_DIGITS}|\b{_NUMBER_WORD}{_SCALE}\b|\ba (?:million|thousand|hundred)\b)"
+_ONE_NUMBER = rf"(?:{_DIGITS}|\b{_NUMBER_WORD}{_SCALE}\b|\ba (?:million|thousand|hundred)\b)"
+# A range is one quantity: "20,000-100,000 North Koreans", "between 10 and 20 victims".
+_NUMBER = (rf"(?:\bbetween\s+{_ONE_NUMBER}\s+and\s+{_ONE_NUMBER}|{_MODIFIER}{_ONE_NUMBER}"
+           rf"(?:\s*[-–]\s*\d[\d,]*(?:\.\d+)?{_SCALE})?)")
 _ORDINAL = (r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|"
             r"fourteenth|fifteenth|\d+(?:st|nd|rd|th))")
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
@@ -44,7 +47,10 @@ _PATTERNS: dict[Quantity, re.Pattern[str]] = {
         re.I),
     Quantity.DATE: re.compile(
         rf"\b(?:(?:since|in|by|until|from|on|before|after)\s+)?(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?"
-        rf"{_YEAR}\b(?!\s*\)\s*;?\s*$)|\b(?:in|since|by|until)\s+{_MONTH}\b",
+        rf"{_YEAR}\b(?!\s*\)\s*;?\s*$)|\b(?:in|since|by|until)\s+{_MONTH}\b"
+        # A time of year: "particularly during the summer tourism season".
+        rf"|\b(?:during|in)\s+(?:the\s+)?(?:summer|winter|spring|autumn|harvest|holiday|rainy|dry)"
+        rf"(?:\s+(?:tourism|tourist|harvest|holiday))?(?:\s+(?:season|months))?\b",
         re.I),
     Quantity.AGE: re.compile(
         rf"\b(?:as young as|aged?|under(?: the age of)?|younger than|older than|at age|ages? of|ages?)\s+{_NUMBER}"
@@ -103,6 +109,21 @@ def find(text: str, kind: Quantity) -> list[Found]:
             taken.append((start, end))
             out.append(Found(each, start, end, phrase))
     return sorted(out, key=lambda f: f.start)
+
+
+_OF_NOUN = re.compile(r"\s+of\s+(?:the\s+|these\s+|those\s+|its\s+|their\s+)?([A-Za-z][\w'’-]*)")
+_NO_NOUN = frozenset({"whom", "which", "them", "these", "those", "it", "all", "its", "their"})
+_LEADING_NUMBER = re.compile(_NUMBER, re.I)
+
+
+def counted_words(text: str, found: Found) -> str:
+    """The words naming what a quantity in ``text`` counts: "inspections" in "83 inspections", "countries" in
+    "dozens of countries"; "" when it names nothing ("19 of whom", "None")."""
+    after = _OF_NOUN.match(text, found.end)
+    if after and after.group(1).lower() not in _NO_NOUN:
+        return after.group(1)
+    number = _LEADING_NUMBER.match(found.text)
+    return found.text[number.end():].strip() if number else ""
 
 
 _VAGUE = re.compile(r"^(?:(?:more than|over|nearly|almost|about|approximately|around|roughly|an estimated|"

@@ -47,14 +47,17 @@ def expand(query: str, acronyms: dict[str, str]) -> str:
     for acronym, expansion in acronyms.items():
         if re.search(rf"\b{re.escape(acronym)}\b", query) and expansion.lower() not in lowered:
             extra.append(expansion)
-        elif _names(expansion, lowered) and not re.search(rf"\b{re.escape(acronym)}\b", query):
+        elif _names(expansion, query) and not re.search(rf"\b{re.escape(acronym)}\b", query):
             extra.append(acronym)
     return query if not extra else f"{query} ({'; '.join(extra)})"
 
 
-def _names(expansion: str, lowered_query: str) -> bool:
-    """Whether the query spells out the name, or its last two words or more ("Kurdistan Region" for "Iraqi
-    Kurdistan Region (IKR)"): a name's head comes last, and users drop its first words."""
-    words = expansion.lower().split()
-    tails = [" ".join(words[i:]) for i in range(0, max(1, len(words) - 1))]
-    return any(re.search(rf"(?<![\w-]){re.escape(tail)}(?![\w-])", lowered_query) for tail in tails)
+def _names(expansion: str, query: str) -> bool:
+    """Whether the query spells out the name (in any case), or its last two words or more as a name, capitalised
+    ("Kurdistan Region" for "Iraqi Kurdistan Region (IKR)"): a name's head comes last, and users drop its first
+    words; "trafficking victims" in lower case is no "Center for Protection of Trafficking Victims"."""
+    if re.search(rf"(?<![\w-]){re.escape(expansion)}(?![\w-])", query, re.I):
+        return True
+    words = expansion.split()
+    tails = [" ".join(words[i:]) for i in range(1, max(1, len(words) - 1))]
+    return any(re.search(rf"(?<![\w-]){re.escape(tail)}(?![\w-])", query) for tail in tails)

@@ -47,6 +47,11 @@ def is_list_section(title: str) -> bool:
     return "recommendation" in title.lower()
 
 
+def is_profile_section(title: str) -> bool:
+    """The trafficking profile describes the problem; the other sections, the government's efforts."""
+    return "profile" in title.lower()
+
+
 def sentence_chunk_spans(doc: Document, size: int, overlap: int) -> list[tuple[int, int]]:
     """Pack whole sentences into chunks of about ``size`` words within each section.
 

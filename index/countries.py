@@ -152,7 +152,8 @@ DEMONYMS: dict[str, str] = {
 
 
 _COMMON_WORDS = frozenset({"polish"})
-_ACRONYMS = frozenset({"usa", "uk", "uae", "drc", "dprk", "png", "dr", "us", "car", "roc", "u.s."})
+# Acronyms that are also everyday words ("us", "dr.", "car"): countries only when written in capitals.
+_ACRONYMS = frozenset({"dr", "us", "car", "roc", "u.s."})
 _POSSESSIVE = re.compile(r"'s\b")
 _GOVERNANCE = re.compile(
     r"\s+(government|authorities|officials|police|courts?|laws?|legislation|efforts|ministr(y|ies)|prosecutors?|"
@@ -251,6 +252,11 @@ class CountryMatcher:
             if "," in country:  # "Korea, North" style: also "North Korea"
                 head, tail = (p.strip() for p in country.split(",", 1))
                 names[_key(f"{tail} {head}")] = country
+        for key, country in list(names.items()):
+            saint = re.match(r"^(?:saint|sint) (.+)$", key)
+            if saint:  # "St. Maarten", "St Lucia"
+                for short in ("st.", "st"):
+                    names.setdefault(f"{short} {saint.group(1)}", country)
         self._names = names
         alternatives = sorted(names, key=len, reverse=True)
         pattern = "|".join(re.escape(a) for a in alternatives)
@@ -285,7 +291,7 @@ class CountryMatcher:
             name = self._names.get(_key(match.group(1)))
             if name is None:
                 continue
-            # Acronyms ("US", "UK", "DR", "PNG") are countries only in capitals: "us" and "dr." are words.
+            # "US", "DR" are countries only in capitals: "us" and "dr." are words; "png" or "uae" is no word.
             if _key(match.group(1)) in _ACRONYMS and not match.group(1).isupper():
                 continue
             # Map alias spelling to the corpus's spelling when the corpus has it.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.answerers.facts import names_something
@@ -354,3 +355,91 @@ def test_an_unnamed_thing_is_not_a_name(bot: Assistant) -> None:
     assert reply.refused and reply.answer.startswith("The report does not name which organization")
     assert "40 border guards" in reply.answer
     grounded(bot, reply)
+
+
+def test_abroad_is_covered_by_a_destination_named(bot: Assistant) -> None:
+    """"Abroad" is answered by a sentence naming where people are taken, and "over there" points back at it."""
+    reply = bot.ask("Where are Freedonian women exploited abroad?")
+    assert not reply.refused and "Kazakhstan" in reply.answer
+    earlier = ["Where are Freedonian women exploited abroad?"]
+    turn = bot._understand("And what are they forced into over there?", earlier, None)
+    assert "abroad" in turn.context
+
+
+@pytest.mark.parametrize(("phrase", "question", "counts"), [
+    ("did not identify any trafficking victims", "How many traffickers did it convict?", False),
+    ("did not identify any trafficking victims", "How many victims did it identify?", True),
+    ("did not convict any traffickers", "How many traffickers were convicted?", True),
+    ("no convictions", "How many convictions were there?", True),
+    ("did not report any data", "How many victims were identified?", False),
+])
+def test_a_zero_counts_only_what_it_names(bot: Assistant, phrase: str, question: str, counts: bool) -> None:
+    """A zero counts what was asked by its verb or its last noun ("trafficking victims" counts no traffickers)."""
+    from assistant.answerers.quantity import _actions, zero_counts
+
+    ask = bot.tools.ask_of(bot._understand(question, None, None))
+    assert zero_counts(phrase, _actions(question), ask.counted) is counts
+
+
+def test_a_yes_or_no_asks_no_place(bot: Assistant) -> None:
+    ask = bot.tools.ask_of(bot._understand("Is Freedonia a destination for trafficking victims?", None, None))
+    assert ask.place is None
+
+
+@pytest.mark.parametrize(("text", "sentence"), [
+    ("the Taliban recruited boys (including bacha bazi)", "The Taliban recruited boys (including bacha bazi)."),
+    ("the report said “enough.”", "The report said “enough.”"),
+    ("officials acted (see above.)", "Officials acted (see above.)"),
+])
+def test_a_bracket_or_quote_ends_no_sentence_by_itself(text: str, sentence: str) -> None:
+    from assistant.phrasing import as_sentence
+
+    assert as_sentence(text) == sentence
+
+
+@pytest.mark.parametrize(("question", "response"), [
+    ("Did the government do anything about them?", True),
+    ("What is Freedonia doing to stop forced labor?", True),
+    ("How did the authorities respond?", True),
+    ("What should Freedonia do about forced labor?", False),  # a recommendation
+    ("Where are Freedonian children exploited?", False),
+])
+def test_a_question_about_the_governments_response(question: str, response: bool) -> None:
+    from assistant.intents import read_cues
+
+    assert read_cues(question).response is response
+
+
+def test_what_the_government_did_is_told_by_its_efforts_not_the_profile(bot: Assistant) -> None:
+    reply = bot.ask("What did Freedonia do about forced labor in cotton fields?")
+    assert not reply.refused and reply.citations
+    assert all("profile" not in c.section.lower() for c in reply.citations)
+    grounded(bot, reply)
+    # Quoting the profile, a reply says no yes or no about what the government did.
+    profiled = bot.ask("Did Freedonia do anything about the children exploited in cotton fields?")
+    assert not profiled.answer.startswith(("**Yes", "**No"))
+
+
+def test_a_comparison_of_efforts_quotes_the_placement_sentences_words(bot: Assistant) -> None:
+    """"How do their efforts differ?": the placement sentence says what each makes of its efforts."""
+    reply = bot.ask("How do the efforts of Freedonia and Ruritania differ?")
+    assert "not making significant efforts" in reply.answer
+    plain = bot.ask("Compare Freedonia and Ruritania.")
+    assert "not making significant efforts" not in plain.answer
+    grounded(bot, reply)
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    ("Did the number of identified victims rise?", "Authorities identified fewer victims, and lacked training.", "No"),
+    ("Did convictions fall?", "Courts convicted fewer traffickers than the year before.", "Yes"),
+    ("Did the number of shelters grow?", "The government opened more shelters.", "Yes"),
+    ("Were traffickers convicted?", "Courts convicted fewer traffickers.", None),  # no direction asked
+])
+def test_which_way_a_figure_went(question: str, sentence: str, verdict: str | None) -> None:
+    """A yes or no about a rise or fall is the sentence's direction, wherever in it the word stands."""
+    from assistant.answerers.facts import direction
+    from assistant.evidence import Candidate, Unit
+
+    unit = Unit("d", 0, len(sentence), sentence, "Summary", "neutral")
+    view = (sentence.find(",") + 1 if "," in sentence else 0, len(sentence))  # the stretch may lack the word
+    assert direction(question, Candidate(unit, np.zeros(1), 0.5, view, None)) == verdict

@@ -95,6 +95,9 @@ def intent_of(bot):
     ("How long has Madagascar been on the Watch List?", Intent.TIER),
     ("How did Haiti avoid being dropped to Tier 3?", Intent.TIER),  # what kept it up: the reasons
     ("Was Cuba's ranking lowered this year?", Intent.TIER),
+    ("What was the reasoning behind Haiti's tier placement?", Intent.TIER),
+    ("What's behind Lebanon's downgrade?", Intent.TIER),
+    ("What's the overall trafficking picture in Haiti?", Intent.OVERVIEW),
     # Why a placement: the tier answerer gives it with the summary's reasons.
     ("Why is Cuba on Tier 3?", Intent.TIER),
     ("What led to Haiti's downgrade?", Intent.TIER),
@@ -145,6 +148,12 @@ def test_intent_table(intent_of, question: str, intent: Intent) -> None:
     ("What percentage of children work?", Quantity.SHARE),
     ("How much funding did the shelters get?", Quantity.MONEY),
     ("how many yrs straight has it failed to adopt its plan?", Quantity.DURATION),
+    # A penalty is a length of time; "what years" asks for dates.
+    ("What's the maximum prison term for trafficking under its law?", Quantity.DURATION),
+    ("What sentences did the courts give the traffickers?", Quantity.DURATION),
+    ("What years does the national action plan cover?", Quantity.DATE),
+    ("When did the funding for the shelter end?", Quantity.DATE),  # "when" is asked, not how much funding
+    ("What prison sentence does the law set?", Quantity.DURATION),
 ])
 def test_quantity_kind(question: str, kind: Quantity) -> None:
     assert read_cues(question).quantity is kind
@@ -165,9 +174,18 @@ def test_quantity_kind(question: str, kind: Quantity) -> None:
     ("of which about two-thirds are girls", Quantity.SHARE, "about two-thirds"),
     ("traffickers are predominantly men between the ages of 25 and 49", Quantity.AGE, "ages of 25 and 49"),
     ("prosecuting two alleged traffickers, and adopting a plan", Quantity.COUNT, "two alleged traffickers"),
+    # A range is one figure, never its lower bound alone (nor "000 North Koreans" after a digit group's comma).
+    ("an estimated 20,000-100,000 North Koreans are working in China", Quantity.COUNT,
+     "an estimated 20,000-100,000 North Koreans"),
+    ("identified between 10 and 20 victims", Quantity.COUNT, "between 10 and 20 victims"),
 ])
 def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: str) -> None:
     assert expected in [f.text for f in find(text, kind)]
+
+
+def test_a_range_is_found_whole() -> None:
+    assert [f.text for f in find("an estimated 20,000-100,000 North Koreans", Quantity.COUNT)] == [
+        "an estimated 20,000-100,000 North Koreans"]
 
 
 def test_years_and_tiers_are_not_counts() -> None:
@@ -260,10 +278,23 @@ def test_the_counted_thing_of_a_quantity_question(question: str, head: str) -> N
     ("What did the State Labor Inspection do?", "What did the State Labor Inspection do? (SLI)"),
     ("What did the SLI do?", "What did the SLI do? (State Labor Inspection)"),
     ("Tell me about the region", "Tell me about the region"),  # one word of a name is no name
+    ("what did the state labor inspection do?", "what did the state labor inspection do? (SLI)"),
+    # The last words of a name, in lower case, are everyday words ("Center for … Trafficking Victims").
+    ("Who are most trafficking victims?", "Who are most trafficking victims?"),
 ])
 def test_acronyms_from_a_name_or_its_last_words(question: str, expanded: str) -> None:
-    acronyms = {"IKR": "Iraqi Kurdistan Region", "SLI": "State Labor Inspection"}
+    acronyms = {"IKR": "Iraqi Kurdistan Region", "SLI": "State Labor Inspection",
+                "CPTV": "Center for Protection of Trafficking Victims"}
     assert expand_acronyms(question, acronyms) == expanded
+
+
+def test_what_only_frames_a_question_is_no_topic(bot) -> None:
+    assert bot.evidence.focus("Who makes up most of the victims in Haiti?", ["Haiti"]) == ["victim"]
+    assert "make" in bot.evidence.focus("Did Haiti use prison labor to make up for a shortage of workers?", ["Haiti"])
+
+
+def test_a_missing_apostrophe_is_read() -> None:
+    assert read_cues("whats the name of the official?").person
 
 
 def test_vague_quantities() -> None:
@@ -282,6 +313,10 @@ def test_vague_quantities() -> None:
     ("Is Moscow pressing foreigners to fight?", [("Russia", True)]),
     ("Is Beijing locking up Muslims?", [("China", True)]),
     ("polish the report", []),
+    # An acronym that is no word is a country in any case; one that is a word only in capitals.
+    ("why did png get bumped down?", [("Papua New Guinea", True)]),
+    ("tell us about the DR", [("Dominican Republic", True)]),
+    ("St. Maarten's prosecutions", [("Sint Maarten", True)]),  # "Saint" and "Sint" are written "St."
 ])
 def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> None:
     assert MATCHER.mentions(text) == expected
@@ -338,6 +373,8 @@ def test_follow_up_keeps_its_own_intent(intent_of) -> None:
     ("inspector", "inspect", True),
     ("employer", "employment", True),
     ("prisoners", "prison", True),
+    ("tourism", "tourists", True),
+    ("specialist", "special", True),
     ("committee", "commission", False),
     ("construction", "constitution", False),
 ])
@@ -375,3 +412,24 @@ def test_the_main_pattern_is_asked_for(question: str, main: bool) -> None:
 ])
 def test_the_report_marks_its_main_patterns(text: str, marked: bool) -> None:
     assert bool(PREVALENCE.search(text)) is marked
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("vulnerable to forced labor, particularly during the summer tourism season", "during the summer tourism season"),
+    ("children work in cotton fields in the harvest season", "in the harvest season"),
+])
+def test_a_time_of_year_is_a_date(text: str, expected: str) -> None:
+    assert expected in [f.text for f in find(text, Quantity.DATE)]
+
+
+@pytest.mark.parametrize(("text", "counted"), [
+    ("some North Koreans work in dozens of countries in Africa", "countries"),
+    ("the inspectorate conducted 83 inspections", "inspections"),
+    ("identified 1,200 victims, 19 of whom were children", ""),
+])
+def test_what_a_quantity_counts(text: str, counted: str) -> None:
+    """A quantity that names what it counts ("dozens of countries") answers no question about workers."""
+    from assistant.quantities import counted_words
+
+    found = find(text, Quantity.COUNT)[-1]
+    assert counted_words(text, found) == counted

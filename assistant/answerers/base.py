@@ -222,7 +222,8 @@ class Tools:
                    topic_vector=self.topic_vector(turn, intent),
                    quantity=cues.quantity if intent is Intent.QUANTITY else None, counted=counted,
                    aspect=cues.aspect if intent in (Intent.ASPECT, Intent.OVERVIEW) else None,
-                   person=cues.person, place=cues.place if intent is not Intent.COUNTRY else None,
+                   # A yes or no asks no place: "Is the DR a destination for sex tourists?"
+                   person=cues.person, place=cues.place if intent not in (Intent.COUNTRY, Intent.YES_NO) else None,
                    home=tuple(turn.subjects) if turn.by_adjective else (),
                    placement=bool(cues.tier or cues.move), why=cues.why, main=cues.main, required=required,
                    subjects=tied)

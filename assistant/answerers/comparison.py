@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn, placement_only
 from assistant.answerers.overview import _BROAD, central_units
+from assistant.evidence import TIER_NOISE
 from assistant.records import Reply
 from assistant.tiers import tier_clause, tier_unit_span
 from index.text import tokens
@@ -25,11 +26,16 @@ class ComparisonAnswerer:
         else:
             year = turn.years[0] if turn.years else None
             targets = [(c, tools.doc(c, year)) for c in turn.subjects]
+        # "Both are Tier 3 — how do their efforts differ?": the placement sentence says what it says of efforts.
+        asked = set(tokens(turn.question)) - _COMPARE_WORDS - TIER_NOISE - {
+            t for c in turn.subjects for form in [c, *tools.index.countries.forms(c)] for t in tokens(form)}
         for country, doc in targets:
             parts = []
             if doc.tier:
                 span = tier_unit_span(doc)
-                parts.append(f"{doc.tier} — “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span)}].")
+                placement = doc.text[slice(*span)]
+                quoted = placement if asked & set(tokens(placement)) else tier_clause(doc, span)
+                parts.append(f"{doc.tier} — “{quoted.strip(' .;,')}” [{cites.add(doc.doc_id, *span)}].")
             if topical:
                 units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)]
                 best = tools.confident(tools.rate(turn, units, ask))[:1]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.answerers.base import Tools, Turn
+from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
+from assistant.answerers.facts import SINGLE_SHARE
 from assistant.evidence import Candidate
 from assistant.intents import Intent
 from assistant.phrasing import join_names
@@ -32,12 +33,15 @@ class CountryAnswerer:
                                            ask=tools.ask_of(turn, Intent.COUNTRY), placement_if_asked=True,
                                            placement_settled=settled)
         best_by_country: dict[str, Candidate] = {}
+        runner_up: dict[str, Candidate] = {}
         for candidate in tools.confident(rated):
             country = answer_country(candidate, turn, tools)
             if turn.pool and country not in turn.pool:
                 continue  # "which of X, Y and Z": the answer is one of them
             # "Which countries do Cuban workers go to?": not Cuba, which the question itself names.
             if (turn.pool or country not in turn.mentioned) and fits_placement(country, turn, tools):
+                if country in best_by_country:
+                    runner_up.setdefault(country, candidate)
                 best_by_country.setdefault(country, candidate)
         if not best_by_country:
             return tools.does_not_say(turn, "which country")
@@ -51,7 +55,12 @@ class CountryAnswerer:
         names = [country for country, _ in chosen]
         lead = join_names([f"**{name}**" for name in names]) + "."
         if len(chosen) == 1:
-            text = f"{lead} {tools.claim(chosen[0][1], cites.unit(chosen[0][1].unit, chosen[0][1].probability))}"
+            country, best = chosen[0]
+            text = f"{lead} {tools.claim(best, cites.unit(best.unit, best.probability))}"
+            second = runner_up.get(country)
+            if second is not None and second.probability >= best.probability * SINGLE_SHARE:
+                # A second sentence of the same narrative that fits nearly as well is proof too.
+                text += " " + tools.claim(second, cites.unit(second.unit, second.probability), CLAIM_MAX_CHARS)
         else:
             text = lead + "\n" + "\n".join(
                 f"- {country}: {tools.claim(c, cites.unit(c.unit, c.probability))}" for country, c in chosen)

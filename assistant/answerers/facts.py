@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
-from assistant.evidence import FEATURES, Candidate, placement_statement
+from assistant.evidence import DOWN, FEATURES, UP, Candidate, placement_statement
 from assistant.records import Reply
-from index.chunk import is_list_section
+from index.chunk import is_list_section, is_profile_section
 from index.text import tokens
 
 # Other sentences join the best one when their probability is at least this share of its probability.
@@ -25,9 +25,6 @@ _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|lack(s|ed|ing)
                        r"inadequate(ly)?|insufficient(ly)?|rarely|seldom|hardly|unevenly)\b|n['’]t\b", re.I)
 
 
-_UP = re.compile(r"\b(more|increas\w*|rise|rose|risen|rising|grow\w*|grew|higher|up|expand\w*|improv\w*)\b", re.I)
-_DOWN = re.compile(r"\b(fewer|less|decreas\w*|declin\w*|drop\w*|fell|fall\w*|reduc\w*|lower|down|shrank|"
-                   r"worsen\w*)\b", re.I)
 
 
 class FactAnswerer:
@@ -39,6 +36,11 @@ class FactAnswerer:
         if ask.person or ask.place:
             # A person or office must be named; for "where", a place (a sentence naming none tells no place).
             rated = [c for c in rated if c.features[TYPE_MATCH]]
+        if turn.cues.response:
+            # What the government did is told by the findings on its efforts, not by the profile of the problem.
+            efforts = [c for c in rated if not is_profile_section(c.unit.section)]
+            if tools.confident(efforts):
+                rated = efforts
         # What happened is answered by what the report found; a recommendation only says what should happen.
         confident = [c for c in tools.confident(rated) if not is_list_section(c.unit.section)]
         advised = [c for c in tools.confident(rated) if is_list_section(c.unit.section)]
@@ -70,13 +72,16 @@ class YesNoAnswerer:
         reply = FactAnswerer().answer(turn, tools)
         if reply.refused or not turn.candidates or reply.lead == RECOMMENDED:
             return reply  # a recommendation says what should happen: no yes or no about what did
-        best = turn.candidates[0]
+        # The verdict comes from the sentence the reply cites first (not a better-rated recommendation).
+        first = reply.citations[0] if reply.citations else None
+        best = next((c for c in turn.candidates if first is not None and c.unit.document == first.document
+                     and c.unit.start <= first.start < c.unit.end), turn.candidates[0])
         # The boilerplate decides nothing but the placement; a sentence sharing few of the question's words
-        # may answer it, but not with a yes or no.
-        if placement_statement(best.unit.text) or best.features[2] < VERDICT_COVERAGE:
-            return reply
+        # may answer it, but not with a yes or no, unless it says which way a figure went ("fewer victims").
+        if placement_statement(best.unit.text) or (turn.cues.response and is_profile_section(best.unit.section)):
+            return reply  # nor does the profile of the problem say whether the government did anything
         verdict = polarity(turn.question, best, tools)
-        if verdict is None:
+        if verdict is None or (best.features[2] < VERDICT_COVERAGE and direction(turn.question, best) is None):
             return reply
         reply.answer = f"**{verdict}.** {reply.answer}"
         reply.lead = verdict
@@ -126,14 +131,26 @@ def compose(turn: Turn, tools: Tools, chosen: list[Candidate], lead: str | None 
                  countries=countries if not turn.subjects else [])
 
 
+def direction(question: str, candidate: Candidate) -> str | None:
+    """'Yes' or 'No' when the question asks which way something went and the sentence says it ("Did the number
+    of victims rise?" / "identified fewer victims"); else None."""
+    text = candidate.unit.text[candidate.view[0] : candidate.view[1]]
+    asked_up, asked_down = bool(UP.search(question)), bool(DOWN.search(question))
+    said_up, said_down = bool(UP.search(text)), bool(DOWN.search(text))
+    if not (said_up or said_down):  # the stretch shown may leave out the sentence's "fewer"
+        said_up, said_down = bool(UP.search(candidate.unit.text)), bool(DOWN.search(candidate.unit.text))
+    if asked_up != asked_down and said_up != said_down:
+        return "Yes" if asked_up == said_up else "No"
+    return None
+
+
 def polarity(question: str, candidate: Candidate, tools: Tools) -> str | None:
     """'Yes' or 'No': the sentence negates the question's predicate exactly when the question does not, or
     moves the other way ("Did the number of victims rise?" / "identified fewer victims")."""
+    moved = direction(question, candidate)
+    if moved is not None:
+        return moved
     text = candidate.unit.text[candidate.view[0] : candidate.view[1]]
-    asked_up, asked_down = bool(_UP.search(question)), bool(_DOWN.search(question))
-    said_up, said_down = bool(_UP.search(text)), bool(_DOWN.search(text))
-    if asked_up != asked_down and said_up != said_down:
-        return "Yes" if asked_up == said_up else "No"
     asked_negated = bool(_NEGATION.search(question))
     focus = set(tools.evidence.focus(question, []))
     words = re.findall(r"\S+", text)

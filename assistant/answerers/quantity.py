@@ -30,12 +30,26 @@ def _actions(question: str) -> frozenset[str]:
     return frozenset(tokens(question)) & _ACTIONS
 
 
+def zero_counts(phrase: str, actions: frozenset[str], counted: frozenset[str]) -> bool:
+    """Whether a zero ("did not identify any trafficking victims") counts what was asked: "did not report any
+    data" is no zero count of victims identified, so the phrase must say it, by its verb or by the noun it ends
+    on ("any trafficking victims" counts victims, not traffickers)."""
+    words = tokens(phrase)
+    return bool(actions & set(words) or counted & set(words[-1:]))
+
+
+def _counts_else(candidate: Candidate, asked: frozenset[str]) -> bool:
+    """Whether the quantity says it counts something the question does not speak of ("dozens of countries" for
+    a question about workers): a sentence close in meaning does not make it an answer."""
+    own = set(tokens(quantities.counted_words(candidate.unit.text, candidate.quantity)))
+    return bool(own) and not own & asked
+
+
 def _acts(candidate: Candidate, actions: frozenset[str], counted: frozenset[str]) -> bool:
     """Whether the clause holding the quantity does one of the question's actions (true when none is asked)."""
     found = candidate.quantity
     if quantities.is_zero(found.text):
-        # "did not report any data" is no zero count of victims identified: the phrase itself must say it.
-        return bool((actions | counted) & set(tokens(found.text)))
+        return zero_counts(found.text, actions, counted)
     if not actions:
         return True
     text = candidate.unit.text
@@ -52,8 +66,10 @@ class QuantityAnswerer:
         # A sentence answers only with a quantity of the kind asked, counting the thing asked about (or, in
         # other words, meaning nearly the same as the question).
         actions = _actions(turn.question)
+        topic = frozenset(ask.focus)
         answering = [c for c in rated if c.quantity is not None
-                     and (not ask.counted or c.features[7] or c.semantic >= PARAPHRASE_SIMILARITY)
+                     and (not ask.counted or c.features[7] or (c.semantic >= PARAPHRASE_SIMILARITY
+                                                               and not _counts_else(c, ask.counted | topic)))
                      and _acts(c, actions, ask.counted)]
         confident = tools.confident(answering)
         if not confident:
