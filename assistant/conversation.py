@@ -86,6 +86,23 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
 _NOT_COMPARED = "".join(f"(?<!{w} )" for w in ("compare", "compared", "relative", "similar", "next", "close"))
 
 
+def only_origins(question: str, countries: list[str], matcher: CountryMatcher) -> bool:
+    """Whether the question names these countries only as where people come from ("Women from Haiti, the
+    Dominican Republic and Venezuela are exploited on which island?"): the answer is another country."""
+    spans = [m.span() for m in _ORIGIN_LIST.finditer(question)]
+    for country in countries:
+        forms = "|".join(re.escape(f) for f in matcher.forms(country))
+        found = [m.start() for m in re.finditer(rf"(?<![\w-])(?:{forms})(?![\w-])", question, re.I)]
+        if not found or not all(any(a <= at < b for a, b in spans) for at in found):
+            return False
+    return bool(countries)
+
+
+# "from Haiti, the Dominican Republic, and Venezuela": a list of places after "from".
+_ORIGIN_LIST = re.compile(r"\bfrom\s+(?:the\s+)?[A-Z][\w'-]*(?:(?:\s+|,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?"
+                          r"[A-Z][\w'-]*)*")
+
+
 def _only_a_destination(question: str, country: str, matcher: CountryMatcher) -> bool:
     """Whether the question names a country only as where people are taken ("to China", "into Kuwait")."""
     forms = "|".join(re.escape(f) for f in matcher.forms(country))

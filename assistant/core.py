@@ -15,7 +15,7 @@ from pathlib import Path
 
 from assistant.answerers import ROUTES, Tools, Turn
 from assistant.answerers.base import placement_only
-from assistant.conversation import Resolved, resolve
+from assistant.conversation import Resolved, only_origins, resolve
 from assistant.evidence import AnswerModel, Evidence
 from assistant.intents import Cues, Intent, Scope, decide, read_cues
 from assistant.paths import bundled_corpus, default_index_dir
@@ -300,7 +300,12 @@ class Assistant:
             cues = dataclasses.replace(earlier, why=own.why or earlier.why, ellipsis=True)
         focus = self.evidence.focus(context, resolved.subjects)
         editions = self._editions_named(context)
-        scope = Scope(subjects=len(resolved.subjects), named=len(resolved.named) if not countries else len(countries),
+        # "Women from Haiti, the DR and Venezuela … on which island?": a list of origins asks for another country
+        # (people from one country are most often found in that country's own narrative).
+        origins = bool(cues.asks_country and not countries and len(resolved.named) >= 2
+                       and only_origins(parsed.text, resolved.named, self.index.countries))
+        scope = Scope(subjects=0 if origins else len(resolved.subjects),
+                      named=len(resolved.named) if not countries else len(countries),
                       inherited=resolved.inherited, placement_only=placement_only(focus),
                       missing_only=bool(resolved.missing) and not resolved.subjects, editions=len(editions))
         intent = None if parsed.injection else decide(cues, scope)
@@ -318,7 +323,8 @@ class Assistant:
         turn = Turn(question=parsed.text, intent=intent, cues=cues, subjects=resolved.subjects,
                     missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
                     context=self.index.expand_query(context), history=history, filtered=filtered,
-                    by_adjective=resolved.by_adjective, years=editions, pool=pool)
+                    by_adjective=resolved.by_adjective, years=editions, pool=pool,
+                    origins=list(resolved.mentioned) if origins and intent is Intent.COUNTRY else [])
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn

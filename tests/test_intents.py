@@ -433,3 +433,23 @@ def test_what_a_quantity_counts(text: str, counted: str) -> None:
 
     found = find(text, Quantity.COUNT)[-1]
     assert counted_words(text, found) == counted
+
+
+@pytest.mark.parametrize(("question", "countries", "origins"), [
+    ("Women from Haiti, the Dominican Republic and Venezuela are exploited on which island?",
+     ["Haiti", "Dominican Republic"], True),
+    ("Which country do women from Haiti go to?", ["Haiti"], True),
+    ("Which country sends women to Haiti?", ["Haiti"], False),
+    ("Are Haitian women from Haiti exploited in Cuba?", ["Cuba"], False),
+])
+def test_countries_named_only_as_origins(question: str, countries: list[str], origins: bool) -> None:
+    from assistant.conversation import only_origins
+
+    assert only_origins(question, countries, MATCHER) is origins
+
+
+def test_a_which_country_question_about_people_from_named_countries(intent_of) -> None:
+    """Countries listed as where people come from: the answer is another country; people from one country are
+    found in its own narrative."""
+    assert intent_of("Women from Haiti and Cuba are exploited in which country?") is Intent.COUNTRY
+    assert intent_of("Which countries are Romani children from Belarus forced to beg in?") is not Intent.COUNTRY

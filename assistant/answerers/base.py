@@ -59,6 +59,7 @@ class Turn:
     years: list[int] = field(default_factory=list)  # report editions the question names (held by the index)
     missing_years: list[int] = field(default_factory=list)  # editions it names that the index does not hold
     pool: list[str] = field(default_factory=list)  # "which of X, Y and Z …": the countries the answer is among
+    origins: list[str] = field(default_factory=list)  # "women from X and Y … on which island?": the answer names them
     timings: dict[str, float] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
@@ -216,7 +217,7 @@ class Tools:
                 counted |= _PEOPLE_NOUNS | self.index.countries.demonym_stems() | set(focus)
         # The sentence must tie the question's countries together; a which-country answer is a narrative
         # that may name them anywhere.
-        required = () if intent is Intent.COUNTRY else tuple((c, self.forms(c)) for c in turn.mentioned)
+        required = tuple((c, self.forms(c)) for c in (turn.origins if intent is Intent.COUNTRY else turn.mentioned))
         tied = tuple((c, self.forms(c)) for c in subjects) if (turn.mentioned or turn.by_adjective) else ()
         return Ask(intent=intent, focus=focus, query_vector=self.query_vector(turn),
                    topic_vector=self.topic_vector(turn, intent),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
 from assistant.answerers.facts import SINGLE_SHARE
+from assistant.conversation import only_origins
 from assistant.evidence import Candidate
 from assistant.intents import Intent
 from assistant.phrasing import join_names
@@ -72,7 +73,10 @@ def answer_country(candidate: Candidate, turn: Turn, tools: Tools) -> str:
     """The country a sentence answers with: one it names as its subject ("North Korea exploits some of its
     citizens in China", in China's narrative), else its narrative's."""
     opening = " ".join(candidate.unit.text.split()[:SUBJECT_WORDS])
-    named = [c for c, outright in tools.index.countries.mentions(opening) if outright and c in tools.by_country]
+    matcher = tools.index.countries
+    # "women from Haiti, …": a country people come from is not what the sentence is about.
+    named = [c for c, outright in matcher.mentions(opening) if outright and c in tools.by_country
+             and not only_origins(opening, [c], matcher)]
     return named[0] if named else tools.country_of(candidate.unit)
 
 
