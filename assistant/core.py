@@ -236,7 +236,8 @@ class Assistant:
         "… inside Moldova"): only its own narrative could tell."""
         forms = "|".join(re.escape(f) for c in turn.missing for f in self.index.countries.forms(c))
         return bool(forms) and bool(re.search(
-            rf"(?<!\w)(?:{forms})(?:'s|’s)?\s+(?:{_OWN_BODIES})\b|\b(?:inside|within|on its territory)\s+"
+            rf"(?<!\w)(?:{forms})(?:'s|’s)?\s+(?:own\s+)?(?:{_OWN_BODIES})\b|(?<!\w)(?:{forms})(?:'s|’s)\s+own\b|"
+            rf"\b(?:inside|within|on its territory)\s+"
             rf"(?:the\s+)?(?:{forms})(?!\w)", turn.question, re.I))
 
     def _generates(self, turn: Turn, reply: Reply) -> bool:

@@ -265,6 +265,9 @@ def test_a_country_without_a_narrative_answered_where_another_names_it(bot: Assi
     grounded(bot, reply)
     # What the uncovered country itself does is only in its own narrative.
     assert bot.ask("What do Kazakhstan's authorities do about it?").refused
+    for question, own in (("What are the risks for fishermen in Kazakhstan's own fleet?", True),
+                          ("What do Kazakhstan's police do?", True), ("Which group is exploited in Kazakhstan?", False)):
+        assert bot._own_doing(bot._understand(question, None, None)) is own
 
 
 def test_a_recommendation_is_no_yes_or_no(bot: Assistant) -> None:
