@@ -77,6 +77,16 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return [s for s in spans if s[1] > s[0]]
 
 
+def enclosing_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence that holds ``text[start:end]`` (a clause of it), or the span itself when none does."""
+    p_start = text.rfind("\n\n", 0, start)
+    p_end = text.find("\n\n", end)
+    for s_start, s_end in sentence_spans(text, 0 if p_start < 0 else p_start, len(text) if p_end < 0 else p_end):
+        if s_start <= start and end <= s_end:
+            return s_start, s_end
+    return start, end
+
+
 def _bullet_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """A paragraph split at its list markers ("• Train judges. • Adopt a plan.")."""
     items = []

@@ -266,7 +266,8 @@ def test_a_country_without_a_narrative_answered_where_another_names_it(bot: Assi
     # What the uncovered country itself does is only in its own narrative.
     assert bot.ask("What do Kazakhstan's authorities do about it?").refused
     for question, own in (("What are the risks for fishermen in Kazakhstan's own fleet?", True),
-                          ("What do Kazakhstan's police do?", True), ("Which group is exploited in Kazakhstan?", False)):
+                          ("What do Kazakhstan's police do?", True),
+                          ("Which group is exploited in Kazakhstan?", False)):
         assert bot._own_doing(bot._understand(question, None, None)) is own
 
 
@@ -446,3 +447,22 @@ def test_which_way_a_figure_went(question: str, sentence: str, verdict: str | No
     unit = Unit("d", 0, len(sentence), sentence, "Summary", "neutral")
     view = (sentence.find(",") + 1 if "," in sentence else 0, len(sentence))  # the stretch may lack the word
     assert direction(question, Candidate(unit, np.zeros(1), 0.5, view, None)) == verdict
+
+
+def test_a_clause_is_cited_within_its_sentence(bot: Assistant) -> None:
+    """"These efforts included A; B; and C.": the clause that answers is shown, its whole sentence cited."""
+    from assistant.answerers.base import WIDEST_QUOTE_CHARS, Citations
+    from assistant.evidence import Unit
+    from index.text import enclosing_sentence
+
+    doc = next(d for d in bot.index.documents.values() if d.country == "Ruritania")
+    sentence_start = doc.text.index("with the previous reporting period; therefore Ruritania")
+    clause = "therefore Ruritania remained on Tier 2."
+    start = doc.text.index(clause, sentence_start)
+    whole = enclosing_sentence(doc.text, start, start + len(clause))
+    assert whole[0] < start and whole[1] == start + len(clause) and doc.text[whole[0] : whole[1]].endswith(clause)
+    cites = Citations(bot.index.documents)
+    n = cites.unit(Unit(doc.doc_id, start, start + len(clause), clause, "Summary", "neutral"))
+    cited = cites.items[n - 1]
+    assert (cited.start, cited.end) == whole and cited.quote == doc.text[whole[0] : whole[1]]
+    assert whole[1] - whole[0] <= WIDEST_QUOTE_CHARS

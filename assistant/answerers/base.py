@@ -28,7 +28,7 @@ from assistant.tiers import PLACEMENT_STEMS, TIER_STEMS
 from index.records import Document, Hit
 from index.search import TipIndex
 from index.settings import Settings
-from index.text import tokens
+from index.text import enclosing_sentence, tokens
 
 # Claims longer than this show their best-matching stretch, with ellipses, rather than the whole clause.
 CLAIM_MAX_CHARS = 300
@@ -70,6 +70,10 @@ class Turn:
     notes: list[str] = field(default_factory=list)  # how the question was read (e.g. cut to length)
 
 
+# A clause is cited within its sentence up to this length (the factbook's paragraph-long sentences are not).
+WIDEST_QUOTE_CHARS = 600
+
+
 class Citations:
     """Collects citations, numbering each distinct excerpt once."""
 
@@ -90,7 +94,12 @@ class Citations:
         return self.items[-1].n
 
     def unit(self, unit: Unit, score: float = 1.0) -> int:
-        return self.add(unit.document, unit.start, unit.end, score)
+        """The citation of a unit: a clause is cited within its whole sentence when that is short enough to
+        read ("These efforts included …; …; and …"), so the proof shows what the clause belongs to."""
+        start, end = enclosing_sentence(self.documents[unit.document].text, unit.start, unit.end)
+        if end - start > WIDEST_QUOTE_CHARS:
+            start, end = unit.start, unit.end
+        return self.add(unit.document, start, end, score)
 
 
 class Answerer(Protocol):
