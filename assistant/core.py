@@ -75,6 +75,9 @@ _OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(
 # Words for "in other countries", and the "there" that points back at them.
 _ELSEWHERE = re.compile(r"\b(?:abroad|overseas)\b", re.I)
 _THERE = re.compile(r"\bthere\b", re.I)
+# "there" as a place, not "is there …" or "there are …".
+_LOCATIVE_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|be|been|"
+                             r"has|have|had)\b)", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
 
@@ -278,6 +281,12 @@ class Assistant:
         resolved = resolve(parsed.text, history, self.index.countries, single)
         if history and (resolved.inherited or not (resolved.subjects or resolved.missing)):
             resolved = self._resolve_through_answers(parsed.text, history, single) or resolved
+        if history and resolved.named and not resolved.inherited and _LOCATIVE_THERE.search(parsed.text):
+            # "Does the North Korean state use forced labor there?" after a question about China: there is China,
+            # which the evidence must name (or be the narrative of).
+            earlier = resolve(history[-1], history[:-1], self.index.countries, single)
+            resolved.mentioned = list(dict.fromkeys([*resolved.mentioned, *(
+                c for c in earlier.subjects if c not in resolved.subjects)]))
         filtered = bool(countries)
         if countries:
             resolved.subjects = [self._canonical_country(c) for c in countries]

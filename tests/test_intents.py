@@ -453,3 +453,13 @@ def test_a_which_country_question_about_people_from_named_countries(intent_of) -
     found in its own narrative."""
     assert intent_of("Women from Haiti and Cuba are exploited in which country?") is Intent.COUNTRY
     assert intent_of("Which countries are Romani children from Belarus forced to beg in?") is not Intent.COUNTRY
+
+
+def test_there_is_the_place_the_conversation_named(bot) -> None:
+    """"Does the North Korean state use forced labor there?" after a question about China: the evidence must
+    name China; "are there shelters" is no place."""
+    turn = bot.understand("Does the North Korean state use forced labor there?",
+                          ["What happens to North Korean refugees in China?"])
+    assert turn.subjects == ["North Korea"] and "China" in turn.mentioned
+    existential = bot.understand("Are there shelters in Haiti?", ["What tier is Cuba on?"])
+    assert existential.subjects == ["Haiti"] and "Cuba" not in existential.mentioned
