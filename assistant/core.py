@@ -72,10 +72,9 @@ _OWN_BODIES = (r"government|authorities|officials|police|law enforcement|prosecu
                r"parliament|legislation|law|laws|tier|ranking|rank|efforts|response|state|regime|army|military")
 # A wh-word of the question's own ("And what has it done …?"), not an ellipsis ("What about …?").
 _OWN_QUESTION = re.compile(r"\b(what|which|who|whom|whose|where|why|how|when)\b(?!\s+(about|of)\b)", re.I)
-# Words for "in other countries", and the "there" that points back at them.
+# Words for "in other countries".
 _ELSEWHERE = re.compile(r"\b(?:abroad|overseas)\b", re.I)
-_THERE = re.compile(r"\bthere\b", re.I)
-# "there" as a place, not "is there …" or "there are …".
+# "there" as a place, not "is there …" or "there are …": it points back at a place the conversation named.
 _LOCATIVE_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|be|been|"
                              r"has|have|had)\b)", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
@@ -298,7 +297,7 @@ class Assistant:
             bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing)))))
         context = f"{history[-1]} {parsed.text}" if topic_back else parsed.text
         elsewhere = _ELSEWHERE.search(history[-1]) if history and not topic_back else None
-        if elsewhere and _THERE.search(parsed.text) and not _ELSEWHERE.search(parsed.text):
+        if elsewhere and _LOCATIVE_THERE.search(parsed.text) and not _ELSEWHERE.search(parsed.text):
             # "What work are they forced into over there?" after a question about victims abroad: there is abroad.
             context = f"{context} {elsewhere.group(0)}"
         cues = own
@@ -334,7 +333,7 @@ class Assistant:
                     missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
                     context=self.index.expand_query(context), history=history, filtered=filtered,
                     by_adjective=resolved.by_adjective, years=editions, pool=pool,
-                    origins=list(resolved.mentioned) if origins and intent is Intent.COUNTRY else [])
+                    origins=list(resolved.named) if origins and intent is Intent.COUNTRY else [])
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn

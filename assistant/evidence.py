@@ -528,14 +528,14 @@ class _Rater:
         # A topic word is covered by an acronym that stands for it ("IKR" covers "Kurdistan Region").
         view = unit.text[views[best][0] : views[best][1]]
         # "Where are Salvadorans exploited abroad?": a destination named is what "abroad" asks for.
-        elsewhere = _ABROAD_TERMS if _ABROAD_TERMS & self.weights.keys() and self.names_place(
+        implied = _ABROAD_TERMS if _ABROAD_TERMS & self.weights.keys() and self.names_place(
             unit, ABROAD, self.ask.home) else set()
         # "Did the number of victims rise?": a sentence saying which way it went covers the words that ask it.
         if ask.intent is Intent.YES_NO and _DIRECTION_TERMS & self.weights.keys() and (
                 UP.search(unit.text) or DOWN.search(unit.text)):
-            elsewhere = elsewhere | _DIRECTION_TERMS
-        unit_terms = self.covered(set(tokens(unit.text)) | self.spelt_out(unit.text) | elsewhere)
-        view_terms = self.covered(set(tokens(view)) | self.spelt_out(view) | elsewhere)
+            implied = implied | _DIRECTION_TERMS
+        unit_terms = self.covered(set(tokens(unit.text)) | self.spelt_out(unit.text) | implied)
+        view_terms = self.covered(set(tokens(view)) | self.spelt_out(view) | implied)
         missing = [w for t, w in self.weights.items() if t not in unit_terms]
         typed = ask.quantity is not None or ask.person or ask.place is not None
         type_match = (bool(found) if ask.quantity else bool(_PERSON.search(unit.text)) if ask.person
