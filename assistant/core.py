@@ -49,6 +49,11 @@ _SECOND_PART = re.compile(
     r"^(?P<first>.{12,}?\w)\s*[,;?.]\s*(?:and|also|plus)\s+(?P<second>(?:how|what|what's|whats|when|where|who|"
     r"which|why|at what|in what)\b.{8,})$", re.I | re.S)
 
+# A second part asking only why the first is so: "…, and what drove that?", "…, and why?".
+_WHY_BACK = re.compile(r"^(?:why|what(?:'s| is| was)? (?:drove|drives|driving|behind|caused|led to|explains?|got|"
+                       r"made|put)|how come)\b(?:\s+(?:that|it|this|so|the placement|the ranking|the rating))?\W*$",
+                       re.I)
+
 
 def two_parts(question: str) -> tuple[str, str] | None:
     """The two questions of a two-part question, each ending with "?"; None for a single question (or one
@@ -60,6 +65,8 @@ def two_parts(question: str) -> tuple[str, str] | None:
     if cues.compare or cues.among or cues.which_of:
         return None
     first, second = match.group("first").strip(), match.group("second").strip()
+    if read_cues(first).tier and _WHY_BACK.match(second):  # "What tier is Iraq on, and what drove that?"
+        return None
     second = second[0].upper() + second[1:]
     return f"{first}?", second if second.endswith("?") else f"{second.rstrip('.')}?"
 
@@ -211,6 +218,14 @@ class Assistant:
         if turn.missing and not turn.subjects and turn.cues.out_of_scope == "off-topic":
             return turn, self.tools.not_covered(turn)
         reply = ROUTES[turn.intent].answer(turn, self.tools)
+        if reply.refused and turn.by_adjective and turn.cues.asks_country and turn.intent is not Intent.COUNTRY:
+            # "In what country are Colombian and Venezuelan women recruited as dancers?": not in Venezuela's own
+            # narrative, so the country asked for is another one whose narrative names them.
+            other = self._understand(question, history, countries, described=True)
+            if other.intent is Intent.COUNTRY:
+                again = ROUTES[other.intent].answer(other, self.tools)
+                if not again.refused:
+                    return other, again
         if turn.missing and turn.subjects and turn.intent not in (Intent.COUNTRY, Intent.TIER, Intent.COMPARISON,
                                                                   Intent.OVERVIEW):
             reply.notes.append(f"The report does not cover {', '.join(turn.missing)}.")
@@ -265,7 +280,8 @@ class Assistant:
 
     # Understanding
 
-    def _understand(self, question: str, history: list[str] | None, countries: list[str] | None) -> Turn:
+    def _understand(self, question: str, history: list[str] | None, countries: list[str] | None,
+                    described: bool = False) -> Turn:
         started = time.perf_counter()
         answering = self.settings.answering
         parsed = analyse(question, answering.max_question_chars, answering.overlong_questions == "refuse")
@@ -313,7 +329,12 @@ class Assistant:
         # (people from one country are most often found in that country's own narrative).
         origins = bool(cues.asks_country and not countries and len(resolved.named) >= 2
                        and only_origins(parsed.text, resolved.named, self.index.countries))
-        scope = Scope(subjects=0 if origins else len(resolved.subjects),
+        # "In what country do Chinese business owners exploit Malawian children?", once the people's own narrative
+        # has not answered: the peoples named by adjective describe the topic, and the country may be any.
+        described = bool(described and cues.asks_country and not countries and resolved.by_adjective
+                         and not resolved.named)
+        described_peoples = list(resolved.subjects)  # the answer's evidence names them (or is their narrative)
+        scope = Scope(subjects=0 if origins or described else len(resolved.subjects),
                       named=len(resolved.named) if not countries else len(countries),
                       inherited=resolved.inherited, placement_only=placement_only(focus),
                       missing_only=bool(resolved.missing) and not resolved.subjects, editions=len(editions))
@@ -333,7 +354,8 @@ class Assistant:
                     missing=resolved.missing, mentioned=resolved.mentioned, query=self.index.expand_query(query),
                     context=self.index.expand_query(context), history=history, filtered=filtered,
                     by_adjective=resolved.by_adjective, years=editions, pool=pool,
-                    origins=list(resolved.named) if origins and intent is Intent.COUNTRY else [])
+                    origins=(list(resolved.named) if origins else described_peoples if described else [])
+                    if intent is Intent.COUNTRY else [])
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn

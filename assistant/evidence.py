@@ -21,6 +21,7 @@ import numpy as np
 
 from assistant import quantities
 from assistant.intents import Intent, Quantity
+from assistant.paraphrases import covered_by_report_words
 from assistant.tiers import QUOTE_MAX_CHARS
 from index.chunk import is_list_section
 from index.errors import TipAssistantError
@@ -78,7 +79,8 @@ _QUESTION_NOISE = (
 RECOMMENDATION_WORDS = (
     "recommend", "recommends", "recommended", "recommendation", "recommendations", "prioritized", "priority",
     "priorities", "suggest", "suggests", "suggestion", "advice", "advise", "should", "must", "could", "need",
-    "needs", "take", "steps", "step", "action", "actions", "do", "does",
+    "needs", "take", "steps", "step", "action", "actions", "do", "does", "next", "prioritize", "prioritise",
+    "better", "improve", "improvement", "improvements", "fix", "differently",
 )
 _TIER_WORDS = ("tier", "tiers", "ranked", "ranking", "rank", "rating", "rated", "placement", "placed", "watch", "list")
 _PERSON = re.compile(r"\b(?:Minister|President|Prime Minister|Director|Chair(?:man|woman|person)?|Judge|General|"
@@ -192,7 +194,8 @@ def _stems(words: Iterable[str]) -> frozenset[str]:
 QUESTION_NOISE = _stems(_QUESTION_NOISE)
 # Phrases that only frame a question: "who makes up most victims" asks who most victims are ("make up for a
 # shortage" is a topic).
-_WORDING = re.compile(r"\b(?:make|makes|made|making) up\b(?!\s+for\b)(?:\s+of\b)?", re.I)
+_WORDING = re.compile(r"\b(?:make|makes|made|making) up\b(?!\s+for\b)(?:\s+of\b)?|"
+                      r"\b(?:manage|managed|manages|bother|bothered|bothers) to\b|\b(?:succeed|succeeded) in\b", re.I)
 RECOMMENDATION_NOISE = _stems(RECOMMENDATION_WORDS)
 TIER_NOISE = _stems(_TIER_WORDS)
 
@@ -347,6 +350,15 @@ class Evidence:
         summary = doc.sections[0]
         units = [self.unit(doc, s, e) for s, e in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS)]
         return [u for u in units if (polarity is None or u.polarity == polarity) and not criterion_statement(u.text)]
+
+    def criterion_units(self, doc: Document) -> list[Unit]:
+        """The summary's units that state only the placement's criterion ("did not demonstrate overall increasing
+        efforts …"): the law's ground for a move between tiers."""
+        if not doc.sections:
+            return []
+        summary = doc.sections[0]
+        return [self.unit(doc, s, e) for s, e in unit_spans(doc.text, summary.start, summary.end, QUOTE_MAX_CHARS)
+                if criterion_statement(doc.text[s:e])]
 
     def unit(self, doc: Document, start: int, end: int, rank: int = 0) -> Unit:
         polarity = self._polarities(doc).get(start, "neutral")
@@ -508,9 +520,11 @@ class _Rater:
         return sum(w for t, w in self.weights.items() if t in terms) / self.total if self.weights else 0.0
 
     def covered(self, terms: set[str]) -> set[str]:
-        """The topic terms ``terms`` cover: by stem, or by word family ("migrant" by "migrate")."""
+        """The topic terms ``terms`` cover: by stem, by word family ("migrant" by "migrate") or in the report's
+        words for them ("punish" by "penalized")."""
         families = {word_family(t) for t in terms}
-        return {t for t in self.weights if t in terms or word_family(t) in families}
+        direct = {t for t in self.weights if t in terms or word_family(t) in families}
+        return direct | covered_by_report_words(self.weights.keys() - direct, terms, word_family)
 
     def __call__(self, unit: Unit, views: list[tuple[int, int]], view_sims: np.ndarray, whole: float,
                  generic: float, topic: float) -> Candidate:

@@ -40,6 +40,8 @@ class Quantity(str, Enum):
     AGE = "age"
     SHARE = "share"
     MONEY = "money"
+    PENALTY = "penalty"  # a sentence or penalty: a term of prison, a fine
+    TERM = "term"  # a term of prison: its length
 
 
 _OPINION = re.compile(
@@ -115,12 +117,17 @@ _EITHER = re.compile(r"\b(which|who)\b[^?]*\bor\b", re.I)
 _QUANTITY = (
     (Quantity.AGE, re.compile(r"\b(what|which) age\b|\bhow (young|old)\b|\bage (of|at|do|does|did)\b|\byoungest\b|"
                               r"\bages?\b[^?]{0,25}\b(start|begin|end)s?\b", re.I)),
+    # A penalty is a term of prison or a fine: "What's the maximum prison term?", "What sentences did they get?"
+    (Quantity.TERM, re.compile(r"\b(maximum|minimum|max|min|longest|shortest) (prison |jail )?(terms?|sentences?|"
+                               r"penalt(y|ies)|punishments?)\b|\b(what|which) (prison|jail) (terms?|sentences?)\b|"
+                               r"\bjail time\b|\bhow long (in|behind) (prison|jail|bars)\b|"
+                               r"\bhow many years (in|of|behind) (prison|jail|bars|imprisonment)\b", re.I)),
+    (Quantity.PENALTY, re.compile(r"\b(harshest|toughest) (sentences?|penalt(y|ies)|punishments?)\b|\b(what|which|"
+                                  r"what kind of|what kinds of) (sentences?|penalties|penalty|punishments?)\b|"
+                                  r"\bhow (harsh|severe|stiff|tough)\b[^?]{0,30}\b(sentences?|penalt(y|ies)|"
+                                  r"punishments?)\b", re.I)),
     (Quantity.DURATION, re.compile(r"\bhow long\b|\bhow many (consecutive |straight )?(years|yrs|months|weeks|days)\b|"
-                                   r"\b(years?|yrs|months?) (running|in a row|straight)\b|\bconsecutive\b|"
-                                   # A penalty is a length of time: "What's the maximum prison term?"
-                                   r"\b(maximum|minimum|max|min|longest|shortest) (prison |jail )?(terms?|sentences?|"
-                                   r"penalt(y|ies))\b|\b(what|which) (prison |jail )?(sentences?|penalties|penalty|"
-                                   r"prison terms?|jail terms?|jail time)\b", re.I)),
+                                   r"\b(years?|yrs|months?) (running|in a row|straight)\b|\bconsecutive\b", re.I)),
     (Quantity.SHARE, re.compile(r"\bwhat (share|percentage|percent|proportion|fraction|portion)\b|"
                                 r"\bhow much of\b|\bwhat %|\b(gender|sex) (split|breakdown|ratio)\b|\bbreakdown\b",
                                 re.I)),
@@ -193,11 +200,12 @@ _PERSON = re.compile(
     r"\bwho (heads|chairs|leads|runs|directs|led|headed|chaired)\b(?!\s+(the\s+)?(syndicates?|networks?|gangs?|"
     r"rings?|groups?|operations?|trafficking|schemes?|the trade)\b)|"
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
-    r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b|"
+    r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b(?!\s+of\b)|"
     r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
 _WHY = re.compile(r"\b(why|reason|reasons|reasoning|rationale|because|basis|justif\w*|how come|what led to|led to|"
-                  r"caus\w*|explain\w*|grounds for)\b|\bwhat (got|made|put|pushed|sent|dragged|kept|landed)\b|"
-                  r"\bwhat(?:'s| is| was) behind\b", re.I)
+                  r"caus\w*|explain\w*|grounds for)\b|"
+                  r"\bwhat (got|made|put|pushed|sent|dragged|kept|landed|drove|drives)\b|"
+                  r"\bwhat(?:'s| is| was) (behind|driving)\b|\bhow did\b[^?]{0,60}\b(end|ended) up\b", re.I)
 _NOT_ON = re.compile(r"\bnot (on|in|placed on|ranked)\b|\bisn'?t on\b|\baren'?t on\b", re.I)
 _OVER_TIME = re.compile(r"\b(chang\w*|over (the )?(years|time)|history|historic\w*|trend\w*|each year|every year|"
                         r"year (by|to|after) year|across (the )?(editions|years|reports)|evolv\w*|trajectory|"
@@ -247,17 +255,42 @@ class Cues:
                     self.overview, self.recommendation, self.aspect, self.entity, self.person))
 
 
+# "What's the name of the student summer program where …?": the thing named, up to where the phrase ends.
+_NAME_OF = re.compile(r"\bnames? of (?:the |that |this |its |their |his |her |a |an )?(?P<phrase>[^?,;]+)", re.I)
+_PHRASE_END = re.compile(r"\s(?:who|whom|that|which|where|when|being|in|at|on|from|for|by|with|under|accused|"
+                         r"responsible|did|does|do|is|was|were|are|has|have|had|running|behind)\b.*$", re.I)
+# Names asked for that are people's ("the name of the Taliban official"): a person or office must answer.
+_PERSON_NOUNS = frozenset({"official", "officials", "officer", "officers", "employee", "employees", "minister",
+                           "head", "director", "chair", "chairman", "chairwoman", "rapporteur", "coordinator",
+                           "judge", "judges", "prosecutor", "prosecutors", "person", "man", "woman", "owner",
+                           "owners", "trafficker", "traffickers", "leader", "spokesperson", "commissioner"})
+_CLAUSE_BY_NAME = re.compile(r"(?<=\w)\s+[A-Z].*$")  # "the two shelters South Africa accredited"
+
+
 def _name_asked(text: str) -> str | None:
+    """The kind of name a question asks for: "organization" for "which organization …", "the program" for
+    "what's the name of the … program …"; None when it asks for none."""
     match = _NAME_ASKED.search(text)
     if match is None:
-        return None
+        named = _NAME_OF.search(text)
+        phrase = _CLAUSE_BY_NAME.sub("", _PHRASE_END.sub("", named.group("phrase"))).strip() if named else ""
+        words = re.findall(r"[\w-]+(?!['’])\b", phrase)
+        return (f"the {words[-1] if words[-1].rstrip('s').isupper() else words[-1].lower()}" if words else None)
     kind = match.group("kind") or match.group("who")
     return kind if kind.rstrip("s").isupper() else kind.lower()  # "NGO" stays an acronym
+
+
+# A leading clause that sets the scene ("When Salvadoran police locked up gang members, did they screen them?"):
+# the question proper follows the comma.
+_SCENE = re.compile(r"^\W*(?:when|whenever|after|before|once|if|while|although|though|given that|now that)\b"
+                    r"[^,?]{3,120},\s*(?=(?:and\s+)?(?:is|are|was|were|did|does|do|has|have|had|can|could|will|"
+                    r"would|what|how|which|who|where|why)\b)", re.I)
 
 
 def read_cues(text: str) -> Cues:
     """The cues of one question's text."""
     text = text.replace("’", "'").replace("‘", "'")
+    text = _SCENE.sub("", text)
     text = _NO_APOSTROPHE.sub(lambda m: f"{m.group(1)}'s", text)  # "whats the name" is "what's the name"
     out_of_scope = None
     for name, pattern in (("task", _TASK), ("opinion", _OPINION), ("prediction", _PREDICTION), ("advice", _ADVICE),
@@ -267,6 +300,7 @@ def read_cues(text: str) -> Cues:
             out_of_scope = name
             break
     quantity = next((kind for kind, pattern in _QUANTITY if pattern.search(text)), None)
+    name_of = _name_asked(text)
     if quantity is Quantity.COUNT and _WHICH_GROUP.search(text):
         quantity = None  # "Which Turkmen population is most at risk?" asks for a group, not a number
     recommendation = bool(_RECOMMEND.search(text))
@@ -298,9 +332,9 @@ def read_cues(text: str) -> Cues:
         aspect=aspect,
         entity=bool(_ENTITY.search(text) or _METHOD.search(text)),
         exact=bool(_EXACT.search(text)),
-        name_of=_name_asked(text),
+        name_of=name_of,
         main=bool(_MAIN.search(text)),
-        person=bool(_PERSON.search(text)),
+        person=bool(_PERSON.search(text)) or (name_of or "").removeprefix("the ") in _PERSON_NOUNS,
         # "How did X avoid Tier 3?" asks what kept it up: a reason.
         why=bool(_WHY.search(text) or (re.search(r"\bhow\b", text, re.I) and avoided(text) and mentions_tier(text))),
         response=not recommendation and bool(_RESPONSE.search(text)),

@@ -36,6 +36,13 @@ _COUNTED = (r"(?:\s+(?!(?:in|of|on|at|by|for|to|from|and|or|with|during|under|pe
             rf"is|are|had|have|has|remained|remain|were)\b)(?!(?!{_ED_ADJECTIVES}\b)[a-z]+ed\b)[A-Za-z][\w'’-]*)"
             r"{0,3}")
 
+# A term of prison ("five to 10 years' imprisonment", "up to 15 years in prison", "life imprisonment"); never a
+# streak ("for the third consecutive year") or an age ("12 years old").
+_TERM = (rf"\b(?:(?:up to|at least|a maximum of|a minimum of|ranging from|from|between)\s+)?{_NUMBER}"
+         rf"(?:\s*(?:to|-|–|and)\s*{_NUMBER})?(?:\s+|-)(?:years?|months?)['’]?(?:\s+(?:of\s+)?"
+         rf"(?:imprisonment|in prison|in jail|prison|jail|incarceration|suspended))?\b(?!\s+(?:old|ago))"
+         rf"|\blife (?:imprisonment|in prison|sentences?)\b")
+
 _PATTERNS: dict[Quantity, re.Pattern[str]] = {
     Quantity.DURATION: re.compile(
         rf"\b(?:for\s+)?(?:the\s+)?{_ORDINAL}\s+(?:consecutive|straight|successive)\s+"
@@ -45,6 +52,10 @@ _PATTERNS: dict[Quantity, re.Pattern[str]] = {
         rf"|\bsince\s+(?:{_MONTH}\s+)?{_YEAR}\b|\b(?:for\s+)?(?:more than\s+)?a\s+(?:decade|year|month)\b"
         rf"|\bindefinitely\b|\bfor\s+(?:decades|years|months)\b",
         re.I),
+    Quantity.TERM: re.compile(_TERM, re.I),
+    # A sentence by its term, its kind ("suspended sentences") or a fine.
+    Quantity.PENALTY: re.compile(
+        _TERM + r"|\bsuspended (?:prison )?sentences?\b|\b(?:fines?|probation|community service)\b", re.I),
     Quantity.DATE: re.compile(
         rf"\b(?:(?:since|in|by|until|from|on|before|after)\s+)?(?:(?:early|late|mid-?)\s*)?(?:{_MONTH}\s+(?:\d{{1,2}},?\s+)?)?"
         rf"{_YEAR}\b(?!\s*\)\s*;?\s*$)|\b(?:in|since|by|until)\s+{_MONTH}\b"

@@ -18,6 +18,24 @@ _INJECTION = re.compile(
     r"even if|whatever)\b",
     re.I,
 )
+# Chat shorthand, read as the words it stands for ("how many refugees r in lebanon", "what did the govt do"):
+# lower case only, so that "R" or "U" in a name stays.
+_SHORTHAND = {
+    "r": "are", "u": "you", "ur": "your", "govt": "government", "gov't": "government", "gov’t": "government",
+    "gov": "government", "ppl": "people", "yrs": "years", "yr": "year", "thru": "through", "w/o": "without",
+    "w/": "with", "b/c": "because", "approx": "approximately", "approx.": "approximately", "abt": "about",
+    "bc": "because", "cuz": "because", "pls": "please", "plz": "please", "tho": "though",
+}
+_SHORTHAND_WORD = re.compile(r"(?<![\w/'.-])("
+                             + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))
+                             + r")(?![\w/'’-])")
+
+
+def expand_shorthand(text: str) -> str:
+    """``text`` with chat shorthand written out ("r" -> "are", "govt" -> "government")."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(1)], text)
+
+
 @dataclass
 class Question:
     """A cleaned question, whether it tries to change the rules, and notes on how it was cleaned."""
@@ -52,6 +70,7 @@ def clean(text: str, max_chars: int, refuse_overlong: bool = False) -> tuple[str
 def analyse(text: str, max_chars: int = 2000, refuse_overlong: bool = False) -> Question:
     """Clean ``text`` and spot injected instructions (what it asks for is assistant.intents' business)."""
     cleaned, truncated = clean(text, max_chars, refuse_overlong)
+    cleaned = expand_shorthand(cleaned)
     question = Question(text=cleaned, truncated=truncated, injection=bool(_INJECTION.search(cleaned)))
     if truncated:
         question.notes.append(f"The question was cut to its first {max_chars} characters.")

@@ -9,7 +9,9 @@ from assistant.answerers.base import _counted_head
 from assistant.conversation import resolve
 from assistant.evidence import _PERSON, PREVALENCE, _names_place, word_family
 from assistant.intents import Intent, Quantity, read_cues
+from assistant.paraphrases import covered_by_report_words
 from assistant.quantities import find, is_vague
+from assistant.question import expand_shorthand
 from assistant.tiers import placement_constraint
 from index.acronyms import expand as expand_acronyms
 from index.countries import CountryMatcher
@@ -148,12 +150,15 @@ def test_intent_table(intent_of, question: str, intent: Intent) -> None:
     ("What percentage of children work?", Quantity.SHARE),
     ("How much funding did the shelters get?", Quantity.MONEY),
     ("how many yrs straight has it failed to adopt its plan?", Quantity.DURATION),
-    # A penalty is a length of time; "what years" asks for dates.
-    ("What's the maximum prison term for trafficking under its law?", Quantity.DURATION),
-    ("What sentences did the courts give the traffickers?", Quantity.DURATION),
+    # A penalty is a term of prison or a fine, not any length of time; "what years" asks for dates.
+    ("What's the maximum prison term for trafficking under its law?", Quantity.TERM),
+    ("What sentences did the courts give the traffickers?", Quantity.PENALTY),
+    ("what sentences did the traffickers get in the 3 upheld convictions?", Quantity.PENALTY),
+    ("How long in prison do convicted traffickers spend?", Quantity.TERM),
+    ("how harsh are the sentences for trafficking?", Quantity.PENALTY),
     ("What years does the national action plan cover?", Quantity.DATE),
     ("When did the funding for the shelter end?", Quantity.DATE),  # "when" is asked, not how much funding
-    ("What prison sentence does the law set?", Quantity.DURATION),
+    ("What prison sentence does the law set?", Quantity.TERM),
 ])
 def test_quantity_kind(question: str, kind: Quantity) -> None:
     assert read_cues(question).quantity is kind
@@ -178,6 +183,11 @@ def test_quantity_kind(question: str, kind: Quantity) -> None:
     ("an estimated 20,000-100,000 North Koreans are working in China", Quantity.COUNT,
      "an estimated 20,000-100,000 North Koreans"),
     ("identified between 10 and 20 victims", Quantity.COUNT, "between 10 and 20 victims"),
+    ("courts sentenced them to prison terms ranging from two to 12 years’ imprisonment", Quantity.PENALTY,
+     "ranging from two to 12 years’ imprisonment"),
+    ("penalties of up to 15 years in prison", Quantity.TERM, "up to 15 years in prison"),
+    ("most convicted traffickers received suspended sentences", Quantity.PENALTY, "suspended sentences"),
+    ("provisions that allow fines in lieu of imprisonment", Quantity.PENALTY, "fines"),
 ])
 def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: str) -> None:
     assert expected in [f.text for f in find(text, kind)]
@@ -186,6 +196,12 @@ def test_quantities_found_with_their_unit(text: str, kind: Quantity, expected: s
 def test_a_range_is_found_whole() -> None:
     assert [f.text for f in find("an estimated 20,000-100,000 North Koreans", Quantity.COUNT)] == [
         "an estimated 20,000-100,000 North Koreans"]
+
+
+def test_a_streak_is_no_penalty() -> None:
+    assert not find("did not convict any traffickers for the third consecutive year", Quantity.PENALTY)
+    assert not find("children as young as 12 years old", Quantity.PENALTY)
+    assert not find("courts issued suspended sentences and fines", Quantity.TERM)
 
 
 def test_years_and_tiers_are_not_counts() -> None:
@@ -297,6 +313,62 @@ def test_a_missing_apostrophe_is_read() -> None:
     assert read_cues("whats the name of the official?").person
 
 
+@pytest.mark.parametrize(("question", "name_of", "person"), [
+    # "The name of the …" asks for the name of that thing; a person's or an office's when it is a person.
+    ("whats the name of the eritrean summer program where students do public works", "the program", False),
+    ("What are the names of the two shelters South Africa accredited?", "the shelters", False),
+    ("what is the name of afghanistan's anti-trafficking law?", "the law", False),
+    ("What's the name of the NGO that runs the shelter?", "the NGO", False),
+    ("What's the name of the Taliban official responsible for anti-trafficking efforts?", "the official", True),
+    ("whats the name of the marshall islands official being investigated?", "the official", True),
+    ("Which international organization helped Madagascar monitor its workers?", "organization", False),
+    ("What's the name?", None, True),
+    ("How many victims were identified?", None, False),
+])
+def test_the_name_asked_for(question: str, name_of: str | None, person: bool) -> None:
+    cues = read_cues(question)
+    assert (cues.name_of, cues.person) == (name_of, person)
+
+
+@pytest.mark.parametrize(("question", "yes_no", "quantity"), [
+    # A leading clause sets the scene; the question proper follows the comma.
+    ("When Salvadoran authorities locked up gang-linked kids, did they check them for trafficking?", True, None),
+    ("If a victim is identified, does the government fund shelters?", True, None),
+    ("After the 2021 crisis, how many migrants were identified as victims?", False, Quantity.COUNT),
+    ("When did the government adopt its plan?", False, Quantity.DATE),
+])
+def test_a_scene_setting_clause_is_not_the_question(question: str, yes_no: bool, quantity: Quantity | None) -> None:
+    cues = read_cues(question)
+    assert (cues.yes_no, cues.quantity) == (yes_no, quantity)
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("approx how many syrian refugees r in lebanon?", "approximately how many syrian refugees are in lebanon?"),
+    ("what did the govt do w/ victims?", "what did the government do with victims?"),
+    ("is ur gov’t doing enough", "is your government doing enough"),
+    ("U.S. and R. Kelly", "U.S. and R. Kelly"),  # capitals and initials stay
+    ("tier 2 R&D", "tier 2 R&D"),
+])
+def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
+    assert expand_shorthand(typed) == read
+
+
+@pytest.mark.parametrize(("asked", "sentence", "covered"), [
+    # The report's word covers the user's everyday one.
+    ("punish", "authorities routinely penalized victims", {"punish"}),
+    ("teenagers", "adolescent girls are at particular risk", {"teenag"}),
+    ("check signs", "without screening for trafficking indicators", {"check", "sign"}),
+    ("prison labour", "increased the use of convict labor", {"prison"}),
+    ("vulnerable", "orphans and adolescent girls are at particular risk", {"vulner"}),
+    ("jobs", "recruited for work as construction workers", {"job"}),
+    # Not the other way round, and a report phrase needs all its words.
+    ("convicted", "sent to prison", set()),
+    ("army", "victims were forced to work", set()),
+])
+def test_report_words_cover_everyday_words(asked: str, sentence: str, covered: set[str]) -> None:
+    assert covered_by_report_words(set(tokens(asked)), set(tokens(sentence)), word_family) == covered
+
+
 def test_vague_quantities() -> None:
     assert is_vague("thousands") and is_vague("more than several") and not is_vague("83 inspections")
 
@@ -317,6 +389,8 @@ def test_vague_quantities() -> None:
     ("why did png get bumped down?", [("Papua New Guinea", True)]),
     ("tell us about the DR", [("Dominican Republic", True)]),
     ("St. Maarten's prosecutions", [("Sint Maarten", True)]),  # "Saint" and "Sint" are written "St."
+    ("has RMI convicted anyone?", [("Marshall Islands", True)]),
+    ("what does the DPRK do with its workers abroad?", [("North Korea", True)]),
 ])
 def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> None:
     assert MATCHER.mentions(text) == expected

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn, placement_only
 from assistant.answerers.overview import _BROAD, central_units
-from assistant.evidence import TIER_NOISE
+from assistant.answerers.tier import TierAnswerer
+from assistant.evidence import TIER_NOISE, criterion_statement
 from assistant.records import Reply
 from assistant.tiers import tier_clause, tier_unit_span
 from index.text import tokens
@@ -31,13 +32,24 @@ class ComparisonAnswerer:
             t for c in turn.subjects for form in [c, *tools.index.countries.forms(c)] for t in tokens(form)}
         for country, doc in targets:
             parts = []
+            span = tier_unit_span(doc) if doc.tier else (0, 0)
+            why = turn.cues.why and doc.tier
             if doc.tier:
-                span = tier_unit_span(doc)
                 placement = doc.text[slice(*span)]
                 quoted = placement if asked & set(tokens(placement)) else tier_clause(doc, span)
-                parts.append(f"{doc.tier} — “{quoted.strip(' .;,')}” [{cites.add(doc.doc_id, *span)}].")
-            if topical:
-                units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)]
+                waiver = TierAnswerer.waiver(tools, doc, span) if why else None
+                cited = (waiver.start, span[1]) if waiver else span
+                if waiver:  # the waiver is what the placement rests on
+                    quoted = doc.text[slice(*cited)]
+                parts.append(f"{doc.tier} — “{quoted.strip(' .;,')}” [{cites.add(doc.doc_id, *cited)}].")
+            if why:  # "How did each end up on the Watch List?": the summary's main reason for each
+                reasons = [r for r in TierAnswerer.reasons(turn, tools, doc, cited, span)
+                           if not criterion_statement(r.unit.text)][:1]
+                parts += [tools.claim(r, cites.unit(r.unit, r.probability), CLAIM_MAX_CHARS) for r in reasons]
+            elif topical:
+                # The placement is quoted already: the topic's sentence is another one.
+                units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)
+                         if not (s < span[1] and span[0] < e)]
                 best = tools.confident(tools.rate(turn, units, ask))[:1]
                 if best:
                     parts += [tools.claim(c, cites.unit(c.unit, c.probability), CLAIM_MAX_CHARS) for c in best]

@@ -6,6 +6,7 @@ import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
 from assistant.evidence import DOWN, FEATURES, UP, Candidate, placement_statement
+from assistant.paraphrases import covered_by_report_words
 from assistant.records import Reply
 from index.chunk import is_list_section, is_profile_section
 from index.text import tokens
@@ -58,10 +59,11 @@ class FactAnswerer:
         chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
                         limit=tools.settings.answering.max_citations)
         kind = turn.cues.name_of
-        if kind and not any(names_something(c.unit.text, tools) for c in chosen):
+        if kind and not any(_named(c.unit.text[slice(*c.view)], kind, tools) for c in chosen):
             # "Which international organization …?" and the report says only "an international organization".
-            return tools.does_not_say(turn, f"which {kind}" if not kind.endswith("s") else f"who the {kind} were",
-                                      chosen[0], names=True)
+            what = kind if kind.startswith("the ") else f"which {kind}" if not kind.endswith("s") else \
+                f"who the {kind} were"
+            return tools.does_not_say(turn, what, chosen[0], names=True)
         return compose(turn, tools, chosen)
 
 
@@ -101,6 +103,14 @@ def names_something(text: str, tools: Tools) -> bool:
              if w.split("-")[0] not in _GENERIC_CAPITALS and w.lower() not in countries
              and w.lower().removesuffix("s") not in countries]
     return bool(words)
+
+
+def _named(text: str, kind: str, tools: Tools) -> bool:
+    """Whether a sentence names the kind of thing asked for: a proper name in the stretch that speaks of it
+    ("accredited two shelters" names none, though the sentence names a "National Action Plan")."""
+    noun = kind.removeprefix("the ").lower().rstrip("s")
+    holding = [part for part in re.split(r"[,;]|\band\b", text) if noun and noun in part.lower()]
+    return any(names_something(" " + part.strip(), tools) for part in (holding or [text]))
 
 
 def select(confident: list[Candidate], plural: bool, limit: int) -> list[Candidate]:
@@ -154,7 +164,8 @@ def polarity(question: str, candidate: Candidate, tools: Tools) -> str | None:
     asked_negated = bool(_NEGATION.search(question))
     focus = set(tools.evidence.focus(question, []))
     words = re.findall(r"\S+", text)
-    spots = [i for i, w in enumerate(words) if set(tokens(w)) & focus]
+    spots = [i for i, w in enumerate(words)
+             if set(tokens(w)) & focus or covered_by_report_words(focus, set(tokens(w)))]
     if not spots:
         return None
     negated = any(_NEGATION.search(" ".join(words[max(0, i - 6) : i + 1])) for i in spots)

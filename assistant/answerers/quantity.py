@@ -14,6 +14,7 @@ PARAPHRASE_SIMILARITY = 0.7
 _WHAT = {
     Quantity.COUNT: "that number", Quantity.DURATION: "how long", Quantity.DATE: "when",
     Quantity.AGE: "that age", Quantity.SHARE: "that share", Quantity.MONEY: "that amount",
+    Quantity.PENALTY: "what the sentences were", Quantity.TERM: "the prison term",
 }
 
 

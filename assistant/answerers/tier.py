@@ -7,7 +7,7 @@ import re
 
 from assistant import quantities
 from assistant.answerers.base import Tools, Turn
-from assistant.evidence import boilerplate
+from assistant.evidence import Unit, boilerplate
 from assistant.intents import Quantity
 from assistant.phrasing import join_names
 from assistant.records import Reply
@@ -15,6 +15,7 @@ from assistant.tiers import avoided, move_of, tier_clause, tier_rank, tier_unit_
 from index.records import Document
 
 _YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+_WAIVER = re.compile(r"\bwaiver\b", re.I)
 # Summary sentences given as the reasons for a placement.
 MAX_REASONS = 3
 
@@ -50,9 +51,12 @@ class TierAnswerer:
                              f"for {', '.join(str(y) for y in sorted(other_years))}.")
                 continue
             span = tier_unit_span(doc)
+            waiver = self.waiver(tools, doc, span) if why or avoided(turn.question) else None
+            if waiver:  # the waiver is what the placement rests on: cite the two as one statement
+                span = (waiver.start, span[1])
             n = cites.add(doc.doc_id, *span)
             whole = doc.text[span[0] : span[1]]
-            stated = whole if why or duration else tier_clause(doc, span)
+            stated = whole if why or duration or waiver else tier_clause(doc, span)
             year = f" in the {doc.year} report" if doc.year else ""
             if duration:
                 # "For how many years in a row …?": the sentence states it ("for the second consecutive
@@ -78,7 +82,7 @@ class TierAnswerer:
             lead_parts.append(verdict)
             lines.append(f"{verdict}: “{stated}” [{n}].")
             if why:
-                reasons = self._reasons(turn, tools, doc, span)
+                reasons = self.reasons(turn, tools, doc, span, tier_unit_span(doc))
                 if reasons:
                     lines.append("The report's reasons: " + " ".join(
                         tools.claim(r, cites.unit(r.unit, r.probability)) for r in reasons))
@@ -110,12 +114,22 @@ class TierAnswerer:
                      lead="; ".join(leads) or None)
 
     @staticmethod
-    def _reasons(turn: Turn, tools: Tools, doc: Document, tier_span: tuple[int, int]) -> list:
-        """The summary sentences that explain a placement, in text order: the first one the summary gives and
-        the one that best fits the question; shortcomings for a low or lowered placement, achievements for a high
-        or raised one, either for one that avoided a drop."""
+    def waiver(tools: Tools, doc: Document, tier_span: tuple[int, int]) -> Unit | None:
+        """The summary's waiver ("… was granted a waiver … from an otherwise required downgrade") when it comes
+        right before the placement it allows."""
+        before = [u for u in tools.evidence.summary_units(doc) if u.end <= tier_span[0]]
+        if before and _WAIVER.search(before[-1].text) and not doc.text[before[-1].end : tier_span[0]].strip(" ;.\n"):
+            return before[-1]
+        return None
+
+    @staticmethod
+    def reasons(turn: Turn, tools: Tools, doc: Document, cited: tuple[int, int],
+                 tier_span: tuple[int, int]) -> list:
+        """The summary sentences that explain a placement, in text order: the first one the summary gives, the ones
+        that best fit the question and, for a move between tiers, the law's criterion for it; shortcomings for a
+        low or lowered placement, achievements for a high or raised one, either for one that avoided a drop."""
         units = [u for u in tools.evidence.summary_units(doc)
-                 if (u.start, u.end) != tier_span and not boilerplate(u.text)]
+                 if not (cited[0] <= u.start and u.end <= cited[1]) and not boilerplate(u.text)]
         move = move_of(doc.text[slice(*tier_span)])
         wanted = None
         if avoided(turn.question):  # "Why wasn't X dropped?": the waiver or whatever kept it up
@@ -130,9 +144,12 @@ class TierAnswerer:
         rated = tools.rate(turn, units)
         if not rated:
             return []
-        # The summary gives its main reason first; the question's wording picks the others.
+        # The summary gives its main reason first; the question's wording picks the others. A move between tiers
+        # also rests on the law's criterion ("did not demonstrate overall increasing efforts").
         lead = min(rated, key=lambda c: c.unit.start)
         chosen = [lead, *[c for c in rated if c is not lead][: MAX_REASONS - 1]]
+        if move in ("downgraded", "upgraded"):
+            chosen += tools.rate(turn, tools.evidence.criterion_units(doc))[:1]
         return sorted(chosen, key=lambda c: c.unit.start)
 
 
