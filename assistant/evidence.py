@@ -195,6 +195,8 @@ QUESTION_NOISE = _stems(_QUESTION_NOISE)
 # Phrases that only frame a question: "who makes up most victims" asks who most victims are ("make up for a
 # shortage" is a topic).
 _WORDING = re.compile(r"\b(?:make|makes|made|making) up\b(?!\s+for\b)(?:\s+of\b)?|"
+                      # "Which groups are at risk?" asks for groups: the word frames the answer, it is no topic.
+                      r"(?<=\bwhich )groups?\b|(?<=\bwhat )groups?\b|"
                       r"\b(?:manage|managed|manages|bother|bothered|bothers) to\b|\b(?:succeed|succeeded) in\b", re.I)
 RECOMMENDATION_NOISE = _stems(RECOMMENDATION_WORDS)
 TIER_NOISE = _stems(_TIER_WORDS)

@@ -57,6 +57,7 @@ _SAID_AS: dict[str, tuple[str, ...]] = {
     "fall": ("decrease", "fewer", "decline", "reduce"),
     "rise": ("increase", "more"),
     "grow": ("increase", "more"),
+    "especially": ("particular", "particularly"),
     # things and places
     "vulnerable": ("risk", "susceptible"),
     "risk": ("vulnerable", "vulnerability", "susceptible"),

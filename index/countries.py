@@ -35,7 +35,6 @@ _ALIASES = {
     "uae": "United Arab Emirates",
     "png": "Papua New Guinea",
     "rmi": "Marshall Islands",
-    "dprk": "North Korea",
     "prc": "China",
     "ksa": "Saudi Arabia",
     "bih": "Bosnia and Herzegovina",
@@ -71,6 +70,13 @@ _CAPITALS = {
     "lima": "Peru", "bogota": "Colombia", "mexico city": "Mexico", "brasilia": "Brazil", "oslo": "Norway",
 }
 _ALIASES.update(_CAPITALS)
+# Rulers and regimes stand for their governments too ("Does the US recognize the Maduro government?").
+_RULERS = {
+    "maduro": "Venezuela", "ortega": "Nicaragua", "ortega-murillo": "Nicaragua", "assad": "Syria",
+    "lukashenka": "Belarus", "lukashenko": "Belarus", "taliban": "Afghanistan", "putin": "Russia",
+    "kim jong un": "North Korea",
+}
+_ALIASES.update(_RULERS)
 
 # Countries and territories that TIP reports cover or users ask about; used to recognise a named
 # country that the loaded corpus does not hold, so the answer can say so instead of guessing.

@@ -306,6 +306,8 @@ def test_acronyms_from_a_name_or_its_last_words(question: str, expanded: str) ->
 
 def test_what_only_frames_a_question_is_no_topic(bot) -> None:
     assert bot.evidence.focus("Who makes up most of the victims in Haiti?", ["Haiti"]) == ["victim"]
+    assert bot.evidence.focus("Which groups are especially at risk in Haiti?", ["Haiti"]) == ["especi", "risk"]
+    assert bot.evidence.focus("Did Haiti manage to convict any traffickers?", ["Haiti"]) == ["convict"]
     assert "make" in bot.evidence.focus("Did Haiti use prison labor to make up for a shortage of workers?", ["Haiti"])
 
 
@@ -361,6 +363,7 @@ def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
     ("prison labour", "increased the use of convict labor", {"prison"}),
     ("vulnerable", "orphans and adolescent girls are at particular risk", {"vulner"}),
     ("jobs", "recruited for work as construction workers", {"job"}),
+    ("especially", "orphans are at particular risk", {"especi"}),
     # Not the other way round, and a report phrase needs all its words.
     ("convicted", "sent to prison", set()),
     ("army", "victims were forced to work", set()),
@@ -390,6 +393,9 @@ def test_vague_quantities() -> None:
     ("tell us about the DR", [("Dominican Republic", True)]),
     ("St. Maarten's prosecutions", [("Sint Maarten", True)]),  # "Saint" and "Sint" are written "St."
     ("has RMI convicted anyone?", [("Marshall Islands", True)]),
+    # A ruler or regime stands for its government, as a capital does.
+    ("Does the US recognize the Maduro government?", [("United States", True), ("Venezuela", True)]),
+    ("What did the Taliban do about bacha bazi?", [("Afghanistan", True)]),
     ("what does the DPRK do with its workers abroad?", [("North Korea", True)]),
 ])
 def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> None:
