@@ -172,6 +172,18 @@ _FAILING = re.compile(r"\b(did not|does not|do not|has not|have not|had not|was 
                       r"fewer|not (make|report|investigate|prosecute|convict|identify|provide|hold)|policy or "
                       r"pattern|continued to (exploit|force|subject|use|recruit)|complicit|complicity|"
                       r"penaliz\w*|punish\w*|hinder\w*|obstacles?|lack of|minimi[sz]ed?)\b", re.I)
+# Acting against a wrong is no failing: "investigated and prosecuted some allegedly complicit officials".
+_ACTED_AGAINST = re.compile(r"\b(investigat|prosecut|convict|arrest|charg|sentenc|dismiss|remov|suspend|"
+                            r"address)\w*\s+(?:[\w-]+\s+){0,4}$", re.I)
+
+
+def failing(text: str) -> bool:
+    """Whether a summary clause reports a failing, not counting wrongs it says were acted against."""
+    return any(not (m.group(0).lower().startswith(("complicit", "penaliz", "punish"))
+                    and _ACTED_AGAINST.search(text[: m.start()]))
+               for m in _FAILING.finditer(text))
+
+
 # A cause or a purpose, as the report words them.
 _CAUSAL = re.compile(
     r"\b(because|due to|owing to|as a result|as part of|in order to|so that|driven by|led to|leading to|"
@@ -386,7 +398,7 @@ class Evidence:
                         marks[start] = "neutral"
                     elif _STEPS_TAKEN.search(text):  # "took some steps such as investigating complicity"
                         marks[start] = "positive"
-                    elif _FAILING.search(text) or _WORSENED.search(text):
+                    elif failing(text) or _WORSENED.search(text):
                         marks[start] = "negative"
                     elif _ACHIEVING.search(text):
                         # A step taken, or with words of harm in it (trainings on exploitation), the side of

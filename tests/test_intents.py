@@ -115,6 +115,8 @@ def intent_of(bot):
     ("Did the number of identified victims in Lithuania rise?", Intent.YES_NO),
     # Broad questions.
     ("Tell me about trafficking in Madagascar.", Intent.OVERVIEW),
+    ("whats the deal with trafficking in curacao", Intent.OVERVIEW),
+    ("What are the main trafficking problems in the Marshall Islands?", Intent.OVERVIEW),
     ("Give me a quick summary of the situation in Eritrea.", Intent.OVERVIEW),
     ("Give me the short version on trafficking in Belarus.", Intent.OVERVIEW),
     # Achievements and shortcomings.

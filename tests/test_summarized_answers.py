@@ -10,6 +10,7 @@ import re
 import pytest
 
 from assistant.core import Assistant, two_parts
+from assistant.evidence import failing
 from index.search import TipIndex
 from index.settings import Settings
 from index.store import build_index
@@ -157,3 +158,21 @@ def test_a_comparison_does_not_repeat_the_placement(bot: Assistant) -> None:
         assert len(sentences) == len(set(sentences))
     assert "granted a waiver" in reply.answer
     grounded(bot, reply)
+
+
+def test_a_brief_says_a_placement_rests_on_a_waiver(bot: Assistant) -> None:
+    reply = bot.ask("whats the deal with trafficking in Sylvania")
+    assert reply.intent == "overview" and "by a waiver" in reply.answer.splitlines()[0]
+    assert "was granted a waiver" in reply.citations[0].quote
+    grounded(bot, reply)
+
+
+@pytest.mark.parametrize(("clause", "failing_"), [
+    # Acting against a wrong is an achievement; the wrong itself a failing.
+    ("the government investigated and prosecuted some allegedly complicit government officials", False),
+    ("reports of low-level official complicity persisted", True),
+    ("victims were inappropriately penalized for offenses", True),
+    ("officials prosecuted traffickers but did not convict any", True),
+])
+def test_what_a_summary_clause_reports(clause: str, failing_: bool) -> None:
+    assert failing(clause) is failing_

@@ -9,6 +9,7 @@ import numpy as np
 
 from assistant.answerers.base import Tools, Turn
 from assistant.answerers.facts import FactAnswerer
+from assistant.answerers.tier import TierAnswerer
 from assistant.evidence import OPENER, Unit, boilerplate
 from assistant.phrasing import cited
 from assistant.records import Reply
@@ -39,7 +40,7 @@ class OverviewAnswerer:
         blocks = []
         for country in turn.subjects[:MAX_BRIEFED]:
             doc = tools.doc(country, turn.years[0] if turn.years else None)
-            lines = [self._placement(doc, cites)] if doc.tier else []
+            lines = [self._placement(doc, tools, cites)] if doc.tier else []
             # Words the narrative never uses ("chapter", "student", "briefing note") name no topic of it.
             if any(t in tools.evidence.terms_of(doc) for t in ask.focus):
                 units = [tools.evidence.unit(doc, s, e) for s, e in tools.index.unit_spans(doc.doc_id)
@@ -58,10 +59,15 @@ class OverviewAnswerer:
         return Reply(turn.question, "\n\n".join(blocks), cites.items, refused=not cites.items)
 
     @staticmethod
-    def _placement(doc: Document, cites) -> str:
+    def _placement(doc: Document, tools: Tools, cites) -> str:
+        """The placement; one kept by a waiver says so, and cites the waiver with it."""
         span = tier_unit_span(doc)
         year = f" ({doc.year} report)" if doc.year else ""
-        return f"**{doc.country}** is on {doc.tier}{year}: “{tier_clause(doc, span)}” [{cites.add(doc.doc_id, *span)}]."
+        waiver = TierAnswerer.waiver(tools, doc, span)
+        cited_span = (waiver.start, span[1]) if waiver else span
+        kept = ", by a waiver from an otherwise required downgrade" if waiver else ""
+        return (f"**{doc.country}** is on {doc.tier}{year}{kept}: “{tier_clause(doc, span)}” "
+                f"[{cites.add(doc.doc_id, *cited_span)}].")
 
     @staticmethod
     def _brief(doc: Document, tools: Tools, cites) -> list[str]:
