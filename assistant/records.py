@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from index.records import Hit
 
+# Where a refusal goes on to quote what the report says nearby.
+_CLOSEST = re.compile(r"\s(?:The closest it comes|It says): ")
+
 
 @dataclass(frozen=True)
 class Citation:
@@ -77,6 +80,13 @@ class Reply:
         """This reply and the next one as a reply to a two-part ``question``: the other's citations numbered
         on from these (an excerpt both cite keeps its first number); a refusal only when both refuse."""
         citations = list(self.citations)
+        mine = {(c.document, c.start, c.end) for c in citations}
+        if other.refused and other.citations and all((c.document, c.start, c.end) in mine for c in other.citations):
+            # "The report does not say when. The closest it comes: <the excerpt the first part quoted>": the
+            # refusal is kept, the excerpt is not quoted twice.
+            plain = _CLOSEST.split(other.answer, maxsplit=1)[0].rstrip()
+            if plain != other.answer:
+                other = dataclasses.replace(other, answer=plain, citations=[])
         numbers: dict[int, int] = {}
         for c in other.citations:
             same = next((k for k in citations if (k.document, k.start, k.end) == (c.document, c.start, c.end)), None)

@@ -176,3 +176,11 @@ def test_a_brief_says_a_placement_rests_on_a_waiver(bot: Assistant) -> None:
 ])
 def test_what_a_summary_clause_reports(clause: str, failing_: bool) -> None:
     assert failing(clause) is failing_
+
+
+def test_a_two_part_reply_quotes_an_excerpt_once(bot: Assistant) -> None:
+    reply = bot.ask("How many shelters did Sylvania open, and when did it open them?")
+    assert "two shelters" in reply.answer and "does not say when in its narrative on Sylvania" in reply.answer
+    assert "The closest it comes" not in reply.answer
+    assert reply.answer.count("opened two shelters") == 1
+    grounded(bot, reply)

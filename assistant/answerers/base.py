@@ -349,7 +349,7 @@ class Tools:
         elif names:
             text = f"The report does not name {what}{f' in its narrative on {countries}' if countries else ''}."
         else:
-            text = f"The report does not say {what}{f' about {countries}' if countries else ''}."
+            text = f"The report does not say {what}{f' in its narrative on {countries}' if countries else ''}."
         cites = self.citations()
         if closest is not None:
             n = cites.unit(closest.unit, closest.probability)
