@@ -366,6 +366,9 @@ def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
     ("vulnerable", "orphans and adolescent girls are at particular risk", {"vulner"}),
     ("jobs", "recruited for work as construction workers", {"job"}),
     ("especially", "orphans are at particular risk", {"especi"}),
+    ("three straight years", "for the third consecutive year", {"three"}),  # the rest by word
+    ("corruption", "alleged complicity in trafficking crimes persisted", {"corrupt"}),
+    ("assist citizens found abroad", "did not support Nicaraguan victims identified abroad", {"assist", "find"}),
     # Not the other way round, and a report phrase needs all its words.
     ("convicted", "sent to prison", set()),
     ("army", "victims were forced to work", set()),
