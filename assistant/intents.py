@@ -69,7 +69,7 @@ _TASK = re.compile(r"\b(write|compose|draft|generate|create|make)\b( me| us)? (a
                    r"email|e-mail|cv|resume|press release|grant application|cover letter)\b|"
                    r"\btell me a (joke|story)\b|\bhelp me (write|draft|prepare|compose)\b", re.I)
 _COUNTRY_NOUN = (r"(country|countries|government|governments|nation|nations|island|islands|member states?|"
-                 r"jurisdiction|jurisdictions|"
+                 r"jurisdiction|jurisdictions|place|"
                  r"regime|regimes|territory|territories|state)")
 _NARRATIVE_ASKED = (r"\b(which|what) (country|government|nation)'?s (write-?up|narrative|chapter|section|entry|report|"
                     r"page|nationals|citizens)\b|\bwhose (nationals|citizens|narrative|write-?up|chapter|entry)\b")

@@ -116,6 +116,7 @@ def intent_of(bot):
     # Broad questions.
     ("Tell me about trafficking in Madagascar.", Intent.OVERVIEW),
     ("whats the deal with trafficking in curacao", Intent.OVERVIEW),
+    ("Which place reported no prosecutions for three straight years?", Intent.COUNTRY),
     ("What are the main trafficking problems in the Marshall Islands?", Intent.OVERVIEW),
     ("Give me a quick summary of the situation in Eritrea.", Intent.OVERVIEW),
     ("Give me the short version on trafficking in Belarus.", Intent.OVERVIEW),
