@@ -207,6 +207,9 @@ QUESTION_NOISE = _stems(_QUESTION_NOISE)
 # Phrases that only frame a question: "who makes up most victims" asks who most victims are ("make up for a
 # shortage" is a topic).
 _WORDING = re.compile(r"\b(?:make|makes|made|making) up\b(?!\s+for\b)(?:\s+of\b)?|"
+                      # "in the 2023 reporting period" dates the question: every finding is of that period.
+                      r"\b(?:in|during|over|for) the (?:20\d\d |last |latest |most recent |current )?(?:reporting )?"
+                      r"period(?: covered)?\b|"
                       # "Which groups are at risk?" asks for groups: the word frames the answer, it is no topic.
                       r"(?<=\bwhich )groups?\b|(?<=\bwhat )groups?\b|"
                       r"\b(?:manage|managed|manages|bother|bothered|bothers) to\b|\b(?:succeed|succeeded) in\b", re.I)

@@ -35,7 +35,6 @@ _SAID_AS: dict[str, tuple[str, ...]] = {
     "assist": ("support", "help", "aid", "assistance"),
     "support": ("assist", "assistance", "aid"),
     "find": ("identify", "identified", "detect", "locate"),
-    "found": ("identify", "identified", "detect", "locate"),
     "rein": ("curb", "control", "restrict", "stop"),
     "stop": ("curb", "prevent", "end", "combat"),
     "tackle": ("combat", "address", "curb"),

@@ -311,6 +311,7 @@ def test_what_only_frames_a_question_is_no_topic(bot) -> None:
     assert bot.evidence.focus("Who makes up most of the victims in Haiti?", ["Haiti"]) == ["victim"]
     assert bot.evidence.focus("Which groups are especially at risk in Haiti?", ["Haiti"]) == ["especi", "risk"]
     assert bot.evidence.focus("Did Haiti manage to convict any traffickers?", ["Haiti"]) == ["convict"]
+    assert bot.evidence.focus("Did Haiti convict anyone in the 2023 reporting period?", ["Haiti"]) == ["convict"]
     assert "make" in bot.evidence.focus("Did Haiti use prison labor to make up for a shortage of workers?", ["Haiti"])
 
 
@@ -369,7 +370,8 @@ def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
     ("especially", "orphans are at particular risk", {"especi"}),
     ("three straight years", "for the third consecutive year", {"three"}),  # the rest by word
     ("corruption", "alleged complicity in trafficking crimes persisted", {"corrupt"}),
-    ("assist citizens found abroad", "did not support Nicaraguan victims identified abroad", {"assist", "found"}),
+    ("assist citizens found abroad", "did not support Nicaraguan victims identified abroad", {"assist"}),
+    ("found guilty", "courts convicted fewer traffickers", set()),  # "found" is no "identified" here
     # Not the other way round, and a report phrase needs all its words.
     ("convicted", "sent to prison", set()),
     ("army", "victims were forced to work", set()),
