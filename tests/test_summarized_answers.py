@@ -30,7 +30,7 @@ Tier 3; therefore, Sylvania remained on Tier 2 Watch List for the third consecut
 Trafficking Profile
 
 Human traffickers exploit domestic and foreign victims in Sylvania; traffickers exploit Sylvanian men in forced \
-labor on fishing vessels
+labor on fishing vessels; Sylvanian dockworkers are also subjected to forced labor at Osterlich’s state-run ports
 """,
     "osterlich": f"""OSTERLICH (Tier 2 Watch List) {HEADER}
 
@@ -183,4 +183,10 @@ def test_a_two_part_reply_quotes_an_excerpt_once(bot: Assistant) -> None:
     assert "two shelters" in reply.answer and "does not say when in its narrative on Sylvania" in reply.answer
     assert "The closest it comes" not in reply.answer
     assert reply.answer.count("opened two shelters") == 1
+    grounded(bot, reply)
+
+
+def test_which_countrys_thing_is_its_owners(bot: Assistant) -> None:
+    reply = bot.ask("Which country's state-run ports subject dockworkers to forced labor?")
+    assert not reply.refused and reply.answer.startswith("**Osterlich**")  # not Sylvania, whose narrative says it
     grounded(bot, reply)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
 from assistant.answerers.facts import SINGLE_SHARE
 from assistant.conversation import only_origins
@@ -17,6 +19,9 @@ COUNTRY_TOP_K = 16
 # best one's probability.
 PLURAL_SHARE = 0.5
 MAX_COUNTRIES = 5
+# "Which country's Belt and Road projects …?": the answer owns the thing asked about.
+_OWNED = re.compile(r"\b(?:which|what) (?:country|government|nation)['’]s (?P<thing>[\w-]+)|"
+                    r"^\W*whose (?P<thing2>[\w-]+)", re.I)
 # A country named within a sentence's first words is what the sentence is about.
 SUBJECT_WORDS = 4
 
@@ -70,10 +75,19 @@ class CountryAnswerer:
 
 
 def answer_country(candidate: Candidate, turn: Turn, tools: Tools) -> str:
-    """The country a sentence answers with: one it names as its subject ("North Korea exploits some of its
-    citizens in China", in China's narrative), else its narrative's."""
-    opening = " ".join(candidate.unit.text.split()[:SUBJECT_WORDS])
+    """The country a sentence answers with: the owner of what the question asks about ("which country's Belt
+    and Road projects" and "China's Belt and Road Initiative"), one it names as its subject ("North Korea exploits
+    some of its citizens in China", in China's narrative), else its narrative's."""
     matcher = tools.index.countries
+    owned = _OWNED.search(turn.question)
+    if owned:
+        word = re.escape(owned.group("thing") or owned.group("thing2"))
+        for match in re.finditer(rf"\b((?:[A-Z][\w-]*\s+){{0,3}}[A-Z][\w-]*)['’]s\s+{word}", candidate.unit.text,
+                                 re.I):
+            found = [c for c, outright in matcher.mentions(match.group(1)) if outright and c in tools.by_country]
+            if found:
+                return found[-1]
+    opening = " ".join(candidate.unit.text.split()[:SUBJECT_WORDS])
     # "women from Haiti, …": a country people come from is not what the sentence is about.
     named = [c for c, outright in matcher.mentions(opening) if outright and c in tools.by_country
              and not only_origins(opening, [c], matcher)]
@@ -93,7 +107,5 @@ def fits_placement(country: str, turn: Turn, tools: Tools) -> bool:
 
 
 def _plural(question: str) -> bool:
-    import re
-
     return bool(re.search(r"\b(countries|governments|nations|jurisdictions|territories|regimes|places)\b", question,
                           re.I))
