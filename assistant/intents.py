@@ -327,7 +327,8 @@ def read_cues(text: str) -> Cues:
         move=move_of(text),
         not_on=bool(_NOT_ON.search(text)),
         quantity=quantity,
-        yes_no=bool(_YES_NO.search(text)),
+        # "I run a shelter in Beirut. Does the state fund groups like ours?": the question is the last sentence.
+        yes_no=bool(_YES_NO.search(text) or _YES_NO.search(re.split(r"(?<=[.!])\s+(?=[A-Z])", text)[-1])),
         overview=bool(_OVERVIEW.search(text)),
         recommendation=recommendation,
         aspect=aspect,

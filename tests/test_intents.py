@@ -342,6 +342,8 @@ def test_the_name_asked_for(question: str, name_of: str | None, person: bool) ->
     ("If a victim is identified, does the government fund shelters?", True, None),
     ("After the 2021 crisis, how many migrants were identified as victims?", False, Quantity.COUNT),
     ("When did the government adopt its plan?", False, Quantity.DATE),
+    # Context first, the question last.
+    ("I run a shelter in Beirut. Does the Lebanese state fund groups like ours?", True, None),
 ])
 def test_a_scene_setting_clause_is_not_the_question(question: str, yes_no: bool, quantity: Quantity | None) -> None:
     cues = read_cues(question)
