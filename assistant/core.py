@@ -221,7 +221,7 @@ class Assistant:
         if reply.refused and turn.by_adjective and turn.cues.asks_country and turn.intent is not Intent.COUNTRY:
             # "In what country are Colombian and Venezuelan women recruited as dancers?": not in Venezuela's own
             # narrative, so the country asked for is another one whose narrative names them.
-            other = self._understand(question, history, countries, described=True)
+            other = self._understand(question, history, countries, any_country=True)
             if other.intent is Intent.COUNTRY:
                 again = ROUTES[other.intent].answer(other, self.tools)
                 if not again.refused:
@@ -281,7 +281,9 @@ class Assistant:
     # Understanding
 
     def _understand(self, question: str, history: list[str] | None, countries: list[str] | None,
-                    described: bool = False) -> Turn:
+                    any_country: bool = False) -> Turn:
+        """The turn a question makes in the conversation; with ``any_country``, a which-country question's
+        peoples named by adjective only describe its topic (their own narrative has not answered)."""
         started = time.perf_counter()
         answering = self.settings.answering
         parsed = analyse(question, answering.max_question_chars, answering.overlong_questions == "refuse")
@@ -331,7 +333,7 @@ class Assistant:
                        and only_origins(parsed.text, resolved.named, self.index.countries))
         # "In what country do Chinese business owners exploit Malawian children?", once the people's own narrative
         # has not answered: the peoples named by adjective describe the topic, and the country may be any.
-        described = bool(described and cues.asks_country and not countries and resolved.by_adjective
+        described = bool(any_country and cues.asks_country and not countries and resolved.by_adjective
                          and not resolved.named)
         described_peoples = list(resolved.subjects)  # the answer's evidence names them (or is their narrative)
         scope = Scope(subjects=0 if origins or described else len(resolved.subjects),
