@@ -130,6 +130,8 @@ def covered_by_report_words(asked: Iterable[str], present: set[str],
     """The question's stems in ``asked`` that a sentence with the stems ``present`` says in the report's words
     (each compared by ``family``, so that "worker" counts as "work")."""
     table = _stemmed()
+    said = [t for t in asked if t in table and t not in present]
+    if not said:  # most questions: nothing to look up, and no word families to compute
+        return set()
     have = {family(t) for t in present}
-    return {t for t in asked if t not in present
-            and any(all(family(p) in have for p in phrase) for phrase in table.get(t, ()))}
+    return {t for t in said if any(all(family(p) in have for p in phrase) for phrase in table[t])}
