@@ -15,7 +15,7 @@ from index.search import TipIndex
 from index.settings import Settings
 from index.store import build_index
 
-HEADER = "Summarized in the CIA World Factbook from the U.S. State Dept 2023 TIP Report"
+HEADER = "Extracted from the U.S. State Dept 2023 TIP Report"
 NARRATIVES = {
     "sylvania": f"""SYLVANIA (Tier 2 Watch List) {HEADER}
 
