@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn, placement_only
 from assistant.answerers.overview import _BROAD, central_units
-from assistant.answerers.tier import TierAnswerer
+from assistant.answerers.tier import TierAnswerer, with_waiver
 from assistant.evidence import TIER_NOISE, criterion_statement
 from assistant.records import Reply
 from assistant.tiers import tier_clause, tier_unit_span
@@ -37,9 +37,8 @@ class ComparisonAnswerer:
             if doc.tier:
                 placement = doc.text[slice(*span)]
                 quoted = placement if asked & set(tokens(placement)) else tier_clause(doc, span)
-                waiver = TierAnswerer.waiver(tools, doc, span) if why else None
-                cited = (waiver.start, span[1]) if waiver else span
-                if waiver:  # the waiver is what the placement rests on
+                cited = with_waiver(tools, doc, span) if why else span
+                if cited != span:  # the waiver is what the placement rests on
                     quoted = doc.text[slice(*cited)]
                 parts.append(f"{doc.tier} — “{quoted.strip(' .;,')}” [{cites.add(doc.doc_id, *cited)}].")
             if why:  # "How did each end up on the Watch List?": the summary's main reason for each

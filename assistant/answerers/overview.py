@@ -9,7 +9,7 @@ import numpy as np
 
 from assistant.answerers.base import Tools, Turn
 from assistant.answerers.facts import FactAnswerer
-from assistant.answerers.tier import TierAnswerer
+from assistant.answerers.tier import with_waiver
 from assistant.evidence import OPENER, Unit, boilerplate
 from assistant.phrasing import cited
 from assistant.records import Reply
@@ -63,9 +63,8 @@ class OverviewAnswerer:
         """The placement; one kept by a waiver says so, and cites the waiver with it."""
         span = tier_unit_span(doc)
         year = f" ({doc.year} report)" if doc.year else ""
-        waiver = TierAnswerer.waiver(tools, doc, span)
-        cited_span = (waiver.start, span[1]) if waiver else span
-        kept = ", by a waiver from an otherwise required downgrade" if waiver else ""
+        cited_span = with_waiver(tools, doc, span)
+        kept = ", by a waiver from an otherwise required downgrade" if cited_span != span else ""
         return (f"**{doc.country}** is on {doc.tier}{year}{kept}: “{tier_clause(doc, span)}” "
                 f"[{cites.add(doc.doc_id, *cited_span)}].")
 

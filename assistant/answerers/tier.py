@@ -20,6 +20,14 @@ _WAIVER = re.compile(r"\bwaiver\b", re.I)
 MAX_REASONS = 3
 
 
+def with_waiver(tools: Tools, doc: Document, placed: tuple[int, int]) -> tuple[int, int]:
+    """The placement's span, widened back over the waiver it rests on ("… was granted a waiver … from an
+    otherwise required downgrade to Tier 3; therefore, X remained on Tier 2 Watch List"), so the two are cited as
+    one statement; unchanged without a waiver."""
+    waiver = TierAnswerer.waiver(tools, doc, placed)
+    return (waiver.start, placed[1]) if waiver else placed
+
+
 class TierAnswerer:
     """"What tier is X on?", "Is X on the Watch List?", "Why was X downgraded?"."""
 
@@ -50,13 +58,11 @@ class TierAnswerer:
                 lines.append(f"The loaded report holds {loaded} for {country}; it does not give {country}'s tier "
                              f"for {', '.join(str(y) for y in sorted(other_years))}.")
                 continue
-            span = tier_unit_span(doc)
-            waiver = self.waiver(tools, doc, span) if why or avoided(turn.question) else None
-            if waiver:  # the waiver is what the placement rests on: cite the two as one statement
-                span = (waiver.start, span[1])
+            placed = tier_unit_span(doc)
+            span = with_waiver(tools, doc, placed) if why or avoided(turn.question) else placed
             n = cites.add(doc.doc_id, *span)
             whole = doc.text[span[0] : span[1]]
-            stated = whole if why or duration or waiver else tier_clause(doc, span)
+            stated = whole if why or duration or span != placed else tier_clause(doc, span)
             year = f" in the {doc.year} report" if doc.year else ""
             if duration:
                 # "For how many years in a row …?": the sentence states it ("for the second consecutive
@@ -82,7 +88,7 @@ class TierAnswerer:
             lead_parts.append(verdict)
             lines.append(f"{verdict}: “{stated}” [{n}].")
             if why:
-                reasons = self.reasons(turn, tools, doc, span, tier_unit_span(doc))
+                reasons = self.reasons(turn, tools, doc, span, placed)
                 if reasons:
                     lines.append("The report's reasons: " + " ".join(
                         tools.claim(r, cites.unit(r.unit, r.probability)) for r in reasons))
