@@ -14,6 +14,7 @@ from assistant.evidence import failing
 from index.search import TipIndex
 from index.settings import Settings
 from index.store import build_index
+from tests.test_answerers import grounded
 
 HEADER = "Extracted from the U.S. State Dept 2023 TIP Report"
 NARRATIVES = {
@@ -76,12 +77,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     index_dir = tmp_path_factory.mktemp("summarized-index")
     build_index([corpus], index_dir, settings)
     return Assistant(TipIndex.load(index_dir, settings), settings)
-
-
-def grounded(bot: Assistant, reply) -> None:
-    for citation in reply.citations:
-        assert bot.index.documents[citation.document].text[citation.start : citation.end] == citation.quote
-    assert {int(n) for n in re.findall(r"\[(\d+)\]", reply.answer)} == {c.n for c in reply.citations}
 
 
 def test_a_waiver_is_cited_with_the_placement_it_allows(bot: Assistant) -> None:
