@@ -86,10 +86,14 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
 _NOT_COMPARED = "".join(f"(?<!{w} )" for w in ("compare", "compared", "relative", "similar", "next", "close"))
 
 
-def only_origins(question: str, countries: list[str], matcher: CountryMatcher) -> bool:
+def only_origins(question: str, countries: list[str], matcher: CountryMatcher, *, destinations: bool = False) -> bool:
     """Whether the question names these countries only as where people come from ("Women from Haiti, the
-    Dominican Republic and Venezuela are exploited on which island?"): the answer is another country."""
+    Dominican Republic and Venezuela are exploited on which island?"): the answer is another country. With
+    ``destinations``, a list of two or more places they are taken to counts too ("most of its victims are in
+    India, Russia and Turkey")."""
     spans = [m.span() for m in _ORIGIN_LIST.finditer(question)]
+    if destinations:
+        spans += [m.span() for m in _PLACE_LIST.finditer(question)]
     for country in countries:
         forms = "|".join(re.escape(f) for f in matcher.forms(country))
         found = [m.start() for m in re.finditer(rf"(?<![\w-])(?:{forms})(?![\w-])", question, re.I)]
@@ -101,6 +105,9 @@ def only_origins(question: str, countries: list[str], matcher: CountryMatcher) -
 # "from Haiti, the Dominican Republic, and Venezuela": a list of places after "from".
 _ORIGIN_LIST = re.compile(r"\bfrom\s+(?:the\s+)?[A-Z][\w'-]*(?:(?:\s+|,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?"
                           r"[A-Z][\w'-]*)*")
+# "in India, Russia, and Turkey": a list of two or more places after "in" or "to".
+_PLACE_LIST = re.compile(r"\b(?:in|to|into|toward|towards)\s+(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*"
+                         r"(?:(?:,\s*|,?\s+(?:and|or)\s+)(?:the\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)+")
 
 
 def _only_a_destination(question: str, country: str, matcher: CountryMatcher) -> bool:

@@ -217,6 +217,11 @@ class Assistant:
             return turn, self._about_uncovered(turn)
         if turn.missing and not turn.subjects and turn.cues.out_of_scope == "off-topic":
             return turn, self.tools.not_covered(turn)
+        uncovered = [c for c in turn.mentioned if c not in self._by_country]
+        if uncovered and not turn.subjects and not turn.missing and turn.intent not in (
+                Intent.COUNTRY, Intent.OUT_OF_SCOPE) and self._own_doing(turn, uncovered):
+            # "Nepalese workers charged fees by their own government?": only Nepal's own narrative could tell.
+            return turn, self.tools.not_covered(turn, uncovered)
         reply = ROUTES[turn.intent].answer(turn, self.tools)
         if reply.refused and turn.by_adjective and turn.cues.asks_country and turn.intent is not Intent.COUNTRY:
             # "In what country are Colombian and Venezuelan women recruited as dancers?": not in Venezuela's own
@@ -248,14 +253,17 @@ class Assistant:
                            f"{'' if len(reply.countries) > 1 else 's'} {'them' if len(turn.missing) > 1 else 'it'}.")
         return reply
 
-    def _own_doing(self, turn: Turn) -> bool:
+    def _own_doing(self, turn: Turn, uncovered: list[str] | None = None) -> bool:
         """Whether the question asks what an uncovered country itself does ("How do Ukrainian authorities …",
-        "… inside Moldova"): only its own narrative could tell."""
-        forms = "|".join(re.escape(f) for c in turn.missing for f in self.index.countries.forms(c))
+        "… inside Moldova", "… by their own government"): only its own narrative could tell."""
+        forms = "|".join(re.escape(f) for c in (uncovered or turn.missing) for f in self.index.countries.forms(c))
         return bool(forms) and bool(re.search(
             rf"(?<!\w)(?:{forms})(?:'s|’s)?\s+(?:own\s+)?(?:{_OWN_BODIES})\b|(?<!\w)(?:{forms})(?:'s|’s)\s+own\b|"
             rf"\b(?:inside|within|on its territory)\s+"
-            rf"(?:the\s+)?(?:{forms})(?!\w)", turn.question, re.I))
+            rf"(?:the\s+)?(?:{forms})(?!\w)|"
+            # "… Bangladeshi workers … what is the government there doing?", "… by their own government?"
+            rf"\b(?:the|its|their)\s+(?:own\s+)?(?:{_OWN_BODIES})\s+there\b|\btheir\s+own\s+(?:{_OWN_BODIES})\b",
+            turn.question, re.I))
 
     def _generates(self, turn: Turn, reply: Reply) -> bool:
         return (self.generative is not None and turn.retrieved and bool(turn.hits) and not reply.refused
@@ -329,8 +337,11 @@ class Assistant:
         editions = self._editions_named(context)
         # "Women from Haiti, the DR and Venezuela … on which island?": a list of origins asks for another country
         # (people from one country are most often found in that country's own narrative).
-        origins = bool(cues.asks_country and not countries and len(resolved.named) >= 2
-                       and only_origins(parsed.text, resolved.named, self.index.countries))
+        named = list(dict.fromkeys([*resolved.named, *resolved.missing]))
+        places = list(dict.fromkeys([*named, *resolved.mentioned]))  # with the peoples named by adjective
+        origins = bool(cues.asks_country and not countries and resolved.named and len(places) >= 2
+                       and any(only_origins(parsed.text, these, self.index.countries, destinations=True)
+                               for these in (named, places)))
         # "In what country do Chinese business owners exploit Malawian children?", once the people's own narrative
         # has not answered: the peoples named by adjective describe the topic, and the country may be any.
         described = bool(any_country and cues.asks_country and not countries and resolved.by_adjective
@@ -377,12 +388,14 @@ class Assistant:
         """"What tier is it on?" after "Which country runs the Maetot program?": the country the earlier
         question was answered with is the subject (the history holds questions, not answers)."""
         for i in range(len(history) - 1, -1, -1):
-            if not self._was_country_question(history[i]):
-                if self.index.countries.find(history[i]):
-                    return None  # an earlier question named its countries: ordinary resolution stands
+            country_question = self._was_country_question(history[i])
+            if not country_question and self.index.countries.find(history[i]):
+                return None  # an earlier question named its countries: ordinary resolution stands
+            if not country_question and single is not None:
                 continue
+            # "Which minorities are detained in Xinjiang?" names no country, but one narrative answered it.
             earlier = self.ask(history[i], history=history[:i])
-            if earlier.refused or not earlier.countries:
+            if earlier.refused or not earlier.countries or (not country_question and len(earlier.countries) > 1):
                 return None
             rewritten = [*history[:i], " and ".join(earlier.countries), *history[i + 1 :]]
             return resolve(question, rewritten, self.index.countries, single)

@@ -171,7 +171,11 @@ _FAILING = re.compile(r"\b(did not|does not|do not|has not|have not|had not|was 
                       r"fails|lacked|lacks|inadequate|insufficient|remained (weak|limited|inadequate)|decreased|"
                       r"fewer|not (make|report|investigate|prosecute|convict|identify|provide|hold)|policy or "
                       r"pattern|continued to (exploit|force|subject|use|recruit)|complicit|complicity|"
-                      r"penaliz\w*|punish\w*|hinder\w*|obstacles?|lack of|minimi[sz]ed?)\b", re.I)
+                      r"penaliz\w*|punish\w*|hinder\w*|obstacles?|lack of|minimi[sz]ed?|"
+                      # "issued suspended sentences", "provided limited funding": a step, but a weak one
+                      r"suspended sentences?|lenient|limited (funding|resources|capacity|services|protection|"
+                      r"assistance|support|efforts|understanding|awareness|access)|inconsistent(ly)?|uneven(ly)?)\b",
+                      re.I)
 # Acting against a wrong is no failing: "investigated and prosecuted some allegedly complicit officials".
 _ACTED_AGAINST = re.compile(r"\b(investigat|prosecut|convict|arrest|charg|sentenc|dismiss|remov|suspend|"
                             r"address)\w*\s+(?:[\w-]+\s+){0,4}$", re.I)

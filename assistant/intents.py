@@ -86,7 +86,9 @@ _ASKS_COUNTRY = re.compile(
 # "Which country's write-up says …", "Whose nationals …": the answer is a narrative's country even when
 # the question describes people by other countries' adjectives.
 _ASKS_NARRATIVE = re.compile(_NARRATIVE_ASKED, re.I)
-_ASKS_GOVERNMENT = re.compile(rf"\b(which|what|whose)\b{_QUALIFIER}{{0,3}}?\s+(government|regime)s?\b", re.I)
+_ASKS_GOVERNMENT = re.compile(rf"\b(which|what|whose)\b{_QUALIFIER}{{0,3}}?\s+(government|regime)s?\b"
+                              r"(?!\s+(agency|agencies|body|bodies|officials?|ministr(y|ies)|department|office|"
+                              r"institution|program|programme|policy|budget|shelter))", re.I)
 _WHERE = re.compile(r"^\W*(where|in what place)\b|\bwhere\b", re.I)
 # Where people come from: an answer names places after "from" ("primarily from South Asia and the Philippines").
 _ORIGIN = re.compile(r"\bwhere\b[^?]{0,60}\b(come|came|coming|originate|originating|hail)\b(?! to\b)|"
@@ -109,8 +111,11 @@ _ACROSS = re.compile(
     re.I,
 )
 _WHICH_OF = re.compile(r"\b(which|who) of (them|these|those|the (two|three|four|five|countries|governments))\b|"
-                       r"\bwhich one\b", re.I)
-_AMONG = re.compile(r"\b(among|which of|of these|between)\b", re.I)
+                       r"\bwhich ones?\b|\bwhich of\b[^?]{0,80}?,[^?]{0,80}?\b(and|or)\b|"
+                       # "Among Haiti, Venezuela and Gabon, which mention …?"
+                       r"^\W*(among|of|between)\b[^?]{3,120}?,\s*(?:in\s+|for\s+|of\s+)?(which|who)\b"
+                       r"(?!\s+(countries|country|governments?|nations?)\b)", re.I)
+_AMONG = re.compile(r"\b(among|which of|of these|between|out of)\b", re.I)
 _COMPARE = re.compile(r"\b(compare[sd]?|comparison|versus|vs\.?|differ|differs|difference|both|each of|"
                       r"more than|less than|longer|shorter|better|worse|higher|lower)\b", re.I)
 _EITHER = re.compile(r"\b(which|who)\b[^?]*\bor\b", re.I)
@@ -157,7 +162,10 @@ _OVERVIEW = re.compile(
     r"\bin (brief|short)\b|\b(chapter|write-?up|entry|section) (on|about|for)\b|\bsummari[sz]e the\b", re.I)
 _RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\b|\bought to\b|\bpriorit|"
                         r"\bwhat (more )?(must|could)\b|\bwhat (steps|actions) (should|must|could)\b|"
-                        r"\badvice\b|\b(report|it) suggests?\b|\bsuggested (steps|actions|measures)\b", re.I)
+                        r"\badvice\b|\b(report|it) suggests?\b|\bsuggested (steps|actions|measures)\b|"
+                        # "What reforms does the report push Lebanon on?", "What does the report call for?"
+                        r"\b(report|it|state department|u\.?s\.?|washington)\s+(?:\w+\s+)?(push(es)?|press(es)?|"
+                        r"urges?|wants?|asks?|calls? (for|on))\b", re.I)
 # Questions about the government's record as a whole: its shortcomings or its achievements.
 _NEGATIVE = re.compile(
     r"\b(weaknesses|shortcomings?|deficienc(y|ies)|gaps|failures|failings|problems with|concerns about|"
@@ -182,8 +190,11 @@ _METHOD = re.compile(r"^\W*(and\s+)?how\b(?!\s+(many|much|long|old|young|often|f
 # speaks of "an international organization" or "two defendants" does not give it.
 _NAME_ASKED = re.compile(
     r"^\W*(?:and\s+)?(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?P<kind>organi[sz]ations?|agenc(?:y|ies)|NGOs?|"
-    r"compan(?:y|ies)|firms?|judges?|prosecutors?)\b(?!\s+of\b)|"
-    r"^\W*(?:and\s+)?who\s+(?:were|was|are|is)\s+the\s+(?P<who>defendants?|suspects?|perpetrators?|accused)\b",
+    r"compan(?:y|ies)|firms?|judges?|prosecutors?|ministry|ministries|committee|commission|council)\b(?!\s+of\b)|"
+    r"^\W*(?:and\s+)?who\s+(?:were|was|are|is)\s+the\s+(?P<who>defendants?|suspects?|perpetrators?|accused)\b|"
+    # "Which specific armed groups …?": names, which "illegal Colombian groups" does not give
+    r"^\W*(?:and\s+)?(?:which|what)\s+(?:specific|particular)\s+(?:[\w-]+\s+){0,2}?(?P<group>groups?|militias?|"
+    r"gangs?|cartels?|syndicates?|networks?)\b",
     re.I)
 _MAIN = re.compile(r"\b(main|mainly|most common|most commonly|predominant\w*|primar\w*|principal|biggest|"
                    r"largest|chief|chiefly|mostly|most prevalent|most frequent\w*|most)\b", re.I)
@@ -192,14 +203,19 @@ _MAIN = re.compile(r"\b(main|mainly|most common|most commonly|predominant\w*|pri
 _RESPONSE = re.compile(r"\b(do|does|did|doing|done)( (anything|something|much|enough))? (about|against|to (stop|"
                        r"address|tackle|combat|curb|end|fight))\b|\b(respond|responded|react|reacted)\b|"
                        r"\bcrack\w* down\b", re.I)
+_FOREIGN = re.compile(r"\b(which|what)\s+(foreign|other|outside)\s+(government|country|state|power|regime)s?\b", re.I)
+_DOUBT = re.compile(r"\b(whether|if)\b[^?]*", re.I)
 _NO_APOSTROPHE = re.compile(r"\b(what|who|where|how|that)s\b", re.I)
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
 _PERSON = re.compile(
     r"\bwho(?:'s| is| was| are| were)\b[^?]{0,40}\b(head|chair|leader|minister|director|president|"
     r"prime minister|rapporteur|coordinator|spokes|ambassador|judge|commissioner|ombuds|official|officer|"
     r"responsible for|in charge|employee|owner)|"
-    r"\bwho (heads|chairs|leads|runs|directs|led|headed|chaired)\b(?!\s+(the\s+)?(syndicates?|networks?|gangs?|"
+    r"\bwho (heads|chairs|leads|led|headed|chaired)\b(?!\s+(the\s+)?(syndicates?|networks?|gangs?|"
     r"rings?|groups?|operations?|trafficking|schemes?|the trade)\b)|"
+    # "Who runs the task force?" asks for an office holder; "who runs the scam compounds?" for perpetrators.
+    r"\bwho (runs|ran|directs|directed)\s+(the\s+|its\s+|their\s+)?([\w-]+\s+){0,3}?(ministry|agency|office|"
+    r"committee|commission|council|task force|department|secretariat|unit|working group|coordinat\w+)\b|"
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
     r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b(?!\s+of\b)|"
     r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
@@ -248,6 +264,7 @@ class Cues:
     response: bool = False  # "did the government do anything about it": the government's efforts answer
     ellipsis: bool = False  # "And convictions?", "What about Aruba?"
     over_time: bool = False  # "How has its tier changed?": every edition held
+    foreign: bool = False  # "Which foreign government exploits medical staff in Haiti?": another country than Haiti
 
     @property
     def any(self) -> bool:
@@ -277,7 +294,7 @@ def _name_asked(text: str) -> str | None:
         phrase = _CLAUSE_BY_NAME.sub("", _PHRASE_END.sub("", named.group("phrase"))).strip() if named else ""
         words = re.findall(r"[\w-]+(?!['’])\b", phrase)
         return (f"the {words[-1] if words[-1].rstrip('s').isupper() else words[-1].lower()}" if words else None)
-    kind = match.group("kind") or match.group("who")
+    kind = match.group("kind") or match.group("who") or match.group("group")
     return kind if kind.rstrip("s").isupper() else kind.lower()  # "NGO" stays an acronym
 
 
@@ -307,7 +324,9 @@ def read_cues(text: str) -> Cues:
     recommendation = bool(_RECOMMEND.search(text))
     aspect = None
     if not recommendation:
-        aspect = "negative" if _NEGATIVE.search(text) else "positive" if _POSITIVE.search(text) else None
+        # "… so you can tell whether things improved?": a clause of doubt names no aspect asked for.
+        asked = _DOUBT.sub("", text)
+        aspect = "negative" if _NEGATIVE.search(asked) else "positive" if _POSITIVE.search(asked) else None
     # "the industries where children end up": a relative "where" asks for the industries, not a place.
     placed = _RELATIVE_WHERE.sub(" ", text)
     return Cues(
@@ -342,6 +361,7 @@ def read_cues(text: str) -> Cues:
         response=not recommendation and bool(_RESPONSE.search(text)),
         ellipsis=bool(_ELLIPSIS.search(text)),
         over_time=bool(_OVER_TIME.search(text)),
+        foreign=bool(_FOREIGN.search(text)),
     )
 
 
@@ -368,7 +388,7 @@ def decide(cues: Cues, scope: Scope) -> Intent:
     if scope.subjects >= 1 and scope.editions >= 2 and (cues.compare or cues.either):
         return Intent.COMPARISON  # one country, edition against edition
     placement = cues.tier or cues.move is not None
-    if placement and scope.placement_only and (cues.across or (cues.among and scope.named >= 2)
+    if placement and scope.placement_only and (cues.across or ((cues.among or cues.which_of) and scope.named >= 2)
                                                 or (scope.subjects == 0 and cues.tier_named)):
         return Intent.LISTING
     if scope.named >= 2 and cues.compare and placement:

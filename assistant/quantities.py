@@ -106,7 +106,8 @@ def find(text: str, kind: Quantity) -> list[Found]:
     out = []
     if kind is Quantity.COUNT:
         out += [Found(kind, m.start(), m.end(), m.group(0)) for m in _ZERO.finditer(text)]
-    kinds = [kind] + ([Quantity.SHARE, Quantity.MONEY] if kind is Quantity.COUNT else [])
+    # A share first, so that "25% of children" is a share, not the count "25".
+    kinds = [Quantity.SHARE, kind, Quantity.MONEY] if kind is Quantity.COUNT else [kind]
     taken: list[tuple[int, int]] = [(f.start, f.end) for f in out]
     for each in kinds:
         for match in _PATTERNS[each].finditer(text):

@@ -25,6 +25,8 @@ _SHORTHAND = {
     "gov": "government", "ppl": "people", "yrs": "years", "yr": "year", "thru": "through", "w/o": "without",
     "w/": "with", "b/c": "because", "approx": "approximately", "approx.": "approximately", "abt": "about",
     "bc": "because", "cuz": "because", "pls": "please", "plz": "please", "tho": "though",
+    "org": "organization", "orgs": "organizations", "int'l": "international", "intl": "international",
+    "dept": "department", "reqs": "requirements", "info": "information", "stats": "statistics",
 }
 _SHORTHAND_WORD = re.compile(r"(?<![\w/'.-])("
                              + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True))

@@ -38,6 +38,7 @@ _ALIASES = {
     "prc": "China",
     "ksa": "Saudi Arabia",
     "bih": "Bosnia and Herzegovina",
+    "rsa": "South Africa",
     "dr": "Dominican Republic",
     "us": "United States",
     "car": "Central African Republic",

@@ -138,6 +138,25 @@ def intent_of(bot):
     ("Who is most at risk in Haiti?", Intent.ENTITY),
     ("How do officials in Lebanon help traffickers?", Intent.ENTITY),
     ("What did the police in Lithuania do about refugees?", Intent.FACT),
+    # Countries named as where victims are taken, in a list, describe the country asked for.
+    ("Which Tier 3 country mobilizes adults for its cotton harvest and has most of its migrant victims in India, "
+     "Russia and Turkey?", Intent.COUNTRY),
+    ("Which country runs a migration crisis moving migrants from Iraq toward the Latvian, Lithuanian and Polish "
+     "borders?", Intent.COUNTRY),
+    # A choice among named countries, however it is put.
+    ("Among Haiti, Lebanon and Syria, which mention Cuban medical workers?", Intent.COUNTRY),
+    ("which of haiti, lebanon and syria flag cuban workers?", Intent.COUNTRY),
+    ("Among Haiti, Lebanon and Syria, in which does the report say Cuban workers may be forced to work?",
+     Intent.COUNTRY),
+    ("Of Haiti, Iraq and Syria, which ones were downgraded?", Intent.LISTING),
+    ("out of haiti, iraq and syria, which got downgraded in 2023?", Intent.LISTING),
+    # What the report urges is asked in many words.
+    ("what reforms does the tip report push lebanon on for migrant domestic workers?", Intent.RECOMMENDATION),
+    ("what improvements does the report call for in how haiti identifies victims?", Intent.RECOMMENDATION),
+    ("What improvements did Haiti make?", Intent.ASPECT),
+    # A clause of doubt names no aspect.
+    ("Did Haiti break out its data so you can tell whether things improved?", Intent.YES_NO),
+    ("Which foreign government may have forced its medical staff to work in Haiti?", Intent.COUNTRY),
 ])
 def test_intent_table(intent_of, question: str, intent: Intent) -> None:
     assert intent_of(question) is intent
@@ -287,6 +306,9 @@ def test_places_named_after_a_preposition(text: str, place: str, names: bool) ->
     ("How many victims got shelter?", "victim"),
     ("What is the total population?", "popul"),
     ("How many years in a row?", "year"),
+    ("How many of those children did the government help?", "child"),  # "of those" points at them
+    ("exact number of traffickers convicted in the dominican republic?", "traffick"),  # not "convicted"
+    ("number of shelters south africa accredited?", "shelter"),  # not the country after it
 ])
 def test_the_counted_thing_of_a_quantity_question(question: str, head: str) -> None:
     assert _counted_head(question) == head
@@ -329,6 +351,8 @@ def test_a_missing_apostrophe_is_read() -> None:
     ("whats the name of the marshall islands official being investigated?", "the official", True),
     ("Which international organization helped Madagascar monitor its workers?", "organization", False),
     ("What's the name?", None, True),
+    ("Who runs the anti-trafficking task force?", None, True),
+    ("who runs the scam compounds in cambodia?", None, False),  # perpetrators, not an office holder
     ("How many victims were identified?", None, False),
 ])
 def test_the_name_asked_for(question: str, name_of: str | None, person: bool) -> None:
@@ -355,6 +379,7 @@ def test_a_scene_setting_clause_is_not_the_question(question: str, yes_no: bool,
     ("what did the govt do w/ victims?", "what did the government do with victims?"),
     ("is ur gov’t doing enough", "is your government doing enough"),
     ("U.S. and R. Kelly", "U.S. and R. Kelly"),  # capitals and initials stay
+    ("what int'l org did they team up with?", "what international organization did they team up with?"),
     ("tier 2 R&D", "tier 2 R&D"),
 ])
 def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
@@ -374,6 +399,14 @@ def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
     ("corruption", "alleged complicity in trafficking crimes persisted", {"corrupt"}),
     ("assist citizens found abroad", "did not support Nicaraguan victims identified abroad", {"assist"}),
     ("found guilty", "courts convicted fewer traffickers", set()),  # "found" is no "identified" here
+    ("look into a ring", "investigating complicity in a sex trafficking syndicate", {"look", "ring"}),
+    ("confusing it with smuggling", "officials conflated trafficking with migrant smuggling", {"confus"}),
+    ("send victims to services", "did not report any referrals of victims to services", {"send"}),
+    ("compensation", "awarding restitution to a trafficking victim", {"compens"}),
+    ("break out its data", "did not disaggregate information", {"break"}),
+    ("kids involved", "hold officials accountable for complicity", set()),  # involved is not complicit
+    ("officials held to account", "did not investigate or hold accountable any officials", {"held"}),
+    ("officials suspected of complicity", "prosecuted some allegedly complicit officials", {"suspect"}),
     # Not the other way round, and a report phrase needs all its words.
     ("convicted", "sent to prison", set()),
     ("army", "victims were forced to work", set()),
@@ -384,6 +417,11 @@ def test_report_words_cover_everyday_words(asked: str, sentence: str, covered: s
 
 def test_vague_quantities() -> None:
     assert is_vague("thousands") and is_vague("more than several") and not is_vague("83 inspections")
+
+
+def test_a_percentage_is_a_share_not_a_count() -> None:
+    found = find("experts estimate 25% of Afghan children are involved in child labor", Quantity.COUNT)
+    assert [(f.kind, f.text) for f in found] == [(Quantity.SHARE, "25%")]
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -480,6 +518,9 @@ def test_word_families(a: str, b: str, same: bool) -> None:
     ("Which investigative judges were assigned?", "judges"),
     ("Which Kremlin-backed outfit recruited children?", None),  # an outfit named or not, the sentence tells
     ("Which group is most at risk?", None),
+    ("which specific colombian armed groups are forcing venezuelans into crime?", "groups"),
+    ("Which particular gang runs the racket?", "gang"),
+    ("which russian ministry is in charge of coordinating anti-trafficking work?", "ministry"),
 ])
 def test_a_name_is_asked_for(question: str, kind: str | None) -> None:
     assert read_cues(question).name_of == kind
@@ -536,6 +577,24 @@ def test_countries_named_only_as_origins(question: str, countries: list[str], or
     from assistant.conversation import only_origins
 
     assert only_origins(question, countries, MATCHER) is origins
+
+
+@pytest.mark.parametrize(("question", "countries", "places"), [
+    ("Which country has most of its victims in India, Russia and Turkey?", ["India", "Russia", "Turkey"], True),
+    ("Which country moves migrants from Iraq toward Latvia and Poland?", ["Iraq", "Latvia", "Poland"], True),
+    ("Which country sends women to Haiti?", ["Haiti"], False),  # one place is no list
+    ("Which country in Russia's orbit sends workers to Turkey and India?", ["Russia", "Turkey", "India"], False),
+])
+def test_countries_named_only_as_places_people_come_from_or_go(question: str, countries: list[str],
+                                                                places: bool) -> None:
+    from assistant.conversation import only_origins
+
+    assert only_origins(question, countries, MATCHER, destinations=True) is places
+
+
+def test_which_foreign_government_is_cued() -> None:
+    assert read_cues("Which foreign government exploits medical staff in Haiti?").foreign
+    assert not read_cues("Which government exploits medical staff?").foreign
 
 
 def test_a_which_country_question_about_people_from_named_countries(intent_of) -> None:

@@ -111,11 +111,16 @@ def test_what_should_be_done_is_answered_by_what_is_lacking(bot: Assistant) -> N
     grounded(bot, reply)
 
 
-def test_asked_for_recommendations_it_says_there_are_none(bot: Assistant) -> None:
+def test_asked_for_recommendations_on_a_topic_it_says_there_are_none_and_what_is_lacking(bot: Assistant) -> None:
     reply = bot.ask("What does the report recommend Sylvania do about screening detained migrants?")
-    assert reply.refused and "gives no recommendations for Sylvania" in reply.answer
-    assert "The closest it comes" in reply.answer and reply.citations
+    assert not reply.refused and reply.answer.startswith("The report gives no recommendations for Sylvania here")
+    assert "did not adequately screen detained migrants" in reply.answer
     grounded(bot, reply)
+
+
+def test_asked_for_recommendations_without_a_topic_it_says_there_are_none(bot: Assistant) -> None:
+    reply = bot.ask("What does the report recommend Sylvania do next?")
+    assert reply.refused and "gives no recommendations for Sylvania" in reply.answer and not reply.citations
 
 
 def test_sentences_are_penalties_and_a_streak_is_none(bot: Assistant) -> None:

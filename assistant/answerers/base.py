@@ -63,6 +63,7 @@ class Turn:
     timings: dict[str, float] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    chosen: list[Candidate] = field(default_factory=list)  # the candidates the reply states, best first
     query_vector: np.ndarray | None = None
     topic_vector: np.ndarray | None = None
     retrieved: bool = False  # answered from retrieved passages (the path a local LLM may rewrite)
@@ -70,6 +71,10 @@ class Turn:
     notes: list[str] = field(default_factory=list)  # how the question was read (e.g. cut to length)
 
 
+# A clause that leans on the one before it ("similarly, …", "in addition, …").
+_LEANS_BACK = re.compile(r"\W*(similarly|likewise|also|additionally|in addition|furthermore|moreover|as a result|"
+                         r"consequently|in particular|specifically|in these cases|in such cases|of these|of them|"
+                         r"of those|of whom|of which|this|these|they|it)\b", re.I)
 # A clause is cited within its sentence up to this length (the factbook's paragraph-long sentences are not).
 WIDEST_QUOTE_CHARS = 600
 
@@ -96,9 +101,20 @@ class Citations:
     def unit(self, unit: Unit, score: float = 1.0) -> int:
         """The citation of a unit: a clause is cited within its whole sentence when that is short enough to
         read ("These efforts included …; …; and …"), so the proof shows what the clause belongs to."""
-        start, end = enclosing_sentence(self.documents[unit.document].text, unit.start, unit.end)
+        text = self.documents[unit.document].text
+        start, end = enclosing_sentence(text, unit.start, unit.end)
         if end - start > WIDEST_QUOTE_CHARS:
             start, end = unit.start, unit.end
+        if start == unit.start and _LEANS_BACK.match(unit.text):
+            # "similarly, authorities did not screen Ukrainian refugees": the clause before says what it is
+            # similar to, so the proof shows both.
+            ended = text.rfind(";", 0, start)  # where the clause before ends, right before this one
+            joined = ended > 0 and not text[ended + 1 : start].strip()
+            before = max(text.rfind(";", 0, ended), text.rfind("\n", 0, ended)) + 1 if joined else start
+            while before < start and text[before].isspace():
+                before += 1
+            if before < start and end - before <= WIDEST_QUOTE_CHARS:
+                start = before
         return self.add(unit.document, start, end, score)
 
 
@@ -296,10 +312,11 @@ class Tools:
             focus = set(self.evidence.focus(turn.question, turn.subjects))
             units = [u for u in units if not boilerplate(u.text)
                      or len(focus & set(tokens(u.text))) * 2 >= len(focus) > 0]
-        if turn.intent is not Intent.YES_NO:
-            # "Traffickers exploit domestic and foreign victims in X" fits every question about X and answers
-            # none but "Are there foreign victims in X?".
-            units = [u for u in units if not standard_opener(u.text)]
+        # "Traffickers exploit domestic and foreign victims in X" fits every question about X and answers none
+        # but yes-or-no ones in its own words ("Are there foreign victims in X?").
+        focus = set(self.evidence.focus(turn.question, turn.subjects))
+        units = [u for u in units if not standard_opener(u.text)
+                 or (turn.intent is Intent.YES_NO and focus <= set(tokens(u.text)))]
         return units
 
     def confident(self, candidates: list[Candidate]) -> list[Candidate]:
@@ -373,6 +390,8 @@ _PLACEMENT_WORDS = frozenset(tokens(
 
 _COUNTED = re.compile(
     r"\b(?:how many|how much|number of|share of|percentage of|proportion of|population of)\s+"
+    # "how many of those children": the children are counted
+    r"(?:of\s+(?:those|these|the|their|its|his|her)\s+)?"
     r"((?:(?!(?:did|does|do|were|was|are|is|has|have|had|will|would|can|could|for|of|in|on|at|by|from|to|with|"
     r"under|during|been|get|got|live|lives|lived|living|work|works|worked|remain|remains|remained|reside|stay|"
     r"stayed|receive|received|come|came|go|went|face|faced|suffer|suffered|need|needed|there)\b)"
@@ -389,8 +408,14 @@ def _counted_head(question: str) -> str | None:
     match = _COUNTED.search(question)
     if not match:
         return tokens("population")[0] if re.search(r"\bpopulation\b", question, re.I) else None
-    terms = [t for t in tokens(match.group(1)) if t not in _COUNTED_FILLER]
-    return terms[-1] if terms else None
+    words = match.group(1).split()
+    # "number of traffickers convicted": the participle after the noun says what happened to them
+    cut = next((i for i, w in enumerate(words) if i > 0 and re.fullmatch(r"[a-z]+ed", w, re.I)), len(words))
+    # "number of shelters south africa accredited": the plural noun is counted, not the country after it
+    plural = [w for w in words[:cut] if re.fullmatch(r"[a-z]+s", w, re.I) and not w.lower().endswith("ss")]
+    terms = [t for t in tokens(" ".join(words[:cut])) if t not in _COUNTED_FILLER]
+    head = [t for t in tokens(plural[-1]) if t not in _COUNTED_FILLER] if plural else []
+    return head[-1] if head else terms[-1] if terms else None
 
 
 def _quantity_noun(focus: tuple[str, ...]) -> str | None:

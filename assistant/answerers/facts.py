@@ -17,6 +17,10 @@ SINGLE_SHARE = 0.85
 RECOMMENDED = "The report recommends it"
 TYPE_MATCH = FEATURES.index("type_match")
 _HAPPENED = re.compile(r"^\W*(?:and |so |but )?(did|was|were|has|have|had|how did|what did|what happened)\b", re.I)
+_NATIONALITY = re.compile(r"\b(what|which)\s+(\w+\s+)?nationalit(y|ies)\b|\bwhat (countries|country) (are|were|was|is) "
+                          r"(they|the victims|victims|the traffickers|traffickers) from\b", re.I)
+# A follow-up's own words may lift a sentence that holds them all down to this share of the answer threshold.
+OWN_TOPIC_SHARE = 0.5
 # A yes or no needs the answering sentence to hold at least this share of the question's topic words.
 VERDICT_COVERAGE = 0.5
 _PLURAL_ASK = re.compile(r"^\W*(who|which|what)\b[^?]{0,30}?\b\w+(s|ies)\b|\bwho (are|were)\b|\bwhat (are|were)\b|"
@@ -37,6 +41,9 @@ class FactAnswerer:
         if ask.person or ask.place:
             # A person or office must be named; for "where", a place (a sentence naming none tells no place).
             rated = [c for c in rated if c.features[TYPE_MATCH]]
+        if _NATIONALITY.search(turn.question):
+            # "What nationalities were they?": a sentence naming no country or people tells none.
+            rated = [c for c in rated if tools.index.countries.mentions(c.unit.text)]
         if turn.cues.response:
             # What the government did is told by the findings on its efforts, not by the profile of the problem.
             efforts = [c for c in rated if not is_profile_section(c.unit.section)]
@@ -44,6 +51,7 @@ class FactAnswerer:
                 rated = efforts
         # What happened is answered by what the report found; a recommendation only says what should happen.
         confident = [c for c in tools.confident(rated) if not is_list_section(c.unit.section)]
+        confident = _own_topic_first(turn, tools, rated, confident)
         advised = [c for c in tools.confident(rated) if is_list_section(c.unit.section)]
         # "Did the number of victims rise?" asks what happened, which only findings tell; "Will survivors get a
         # lawyer?" may be answered by a recommendation when no finding fits nearly as well.
@@ -58,8 +66,9 @@ class FactAnswerer:
             return tools.does_not_say(turn, "who" if ask.person else "this", closest)
         chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
                         limit=tools.settings.answering.max_citations)
+        chosen = each_subject(chosen, confident, turn, tools)
         kind = turn.cues.name_of
-        if kind and not any(_named(c.unit.text[slice(*c.view)], kind, tools) for c in chosen):
+        if kind and not any(_named(c.unit.text, kind, tools) for c in chosen):
             # "Which international organization …?" and the report says only "an international organization".
             what = kind if kind.startswith("the ") else f"which {kind}" if not kind.endswith("s") else \
                 f"who the {kind} were"
@@ -76,14 +85,18 @@ class YesNoAnswerer:
             return reply  # a recommendation says what should happen: no yes or no about what did
         # The verdict comes from the sentence the reply cites first (not a better-rated recommendation).
         first = reply.citations[0] if reply.citations else None
-        best = next((c for c in turn.candidates if first is not None and c.unit.document == first.document
-                     and c.unit.start <= first.start < c.unit.end), turn.candidates[0])
+        best = turn.chosen[0] if turn.chosen else next(
+            (c for c in turn.candidates if first is not None and c.unit.document == first.document
+             and c.unit.start <= first.start < c.unit.end), turn.candidates[0])
         # The boilerplate decides nothing but the placement; a sentence sharing few of the question's words
         # may answer it, but not with a yes or no, unless it says which way a figure went ("fewer victims").
         if placement_statement(best.unit.text) or (turn.cues.response and is_profile_section(best.unit.section)):
             return reply  # nor does the profile of the problem say whether the government did anything
         verdict = polarity(turn.question, best, tools)
-        if verdict is None or (best.features[2] < VERDICT_COVERAGE and direction(turn.question, best) is None):
+        # A follow-up's coverage is of the topic it took from the question before; its own words may suffice.
+        own = _own_words(turn, tools)
+        if verdict is None or (best.features[2] < VERDICT_COVERAGE and direction(turn.question, best) is None
+                               and not (own and _holds(best, own))):
             return reply
         reply.answer = f"**{verdict}.** {reply.answer}"
         reply.lead = verdict
@@ -110,7 +123,10 @@ def _named(text: str, kind: str, tools: Tools) -> bool:
     ("accredited two shelters" names none, though the sentence names a "National Action Plan")."""
     noun = kind.removeprefix("the ").lower().rstrip("s")
     holding = [part for part in re.split(r"[,;]|\band\b", text) if noun and noun in part.lower()]
-    return any(names_something(" " + part.strip(), tools) for part in (holding or [text]))
+    # "armed groups operating in Iraq, including ISIS, tribal forces …": the list after it names them
+    listed = [m.group(1) for m in re.finditer(rf"{re.escape(noun)}\w*\b[^;,]*[,:]?\s*(?:including|such as|namely|"
+                                              r"notably|like)\b([^;]*)", text, re.I)] if noun else []
+    return any(names_something(" " + part.strip(), tools) for part in (holding + listed or [text]))
 
 
 def select(confident: list[Candidate], plural: bool, limit: int) -> list[Candidate]:
@@ -120,8 +136,57 @@ def select(confident: list[Candidate], plural: bool, limit: int) -> list[Candida
     return [c for c in confident if c.probability >= best * share][:cap]
 
 
+def _own_topic_first(turn: Turn, tools: Tools, rated: list[Candidate], confident: list[Candidate]) -> list[Candidate]:
+    """"Has the government prosecuted anybody for it?" after a question on the cotton harvest: the topic comes from
+    the question before, but the answer must speak of this question's own words (prosecuted), which the sentences
+    best on the old topic may not. When the best holds none of them, sentences that hold them all are taken first,
+    down to a lower bar."""
+    own = _own_words(turn, tools)
+    if not own:
+        return confident
+    if confident and _holds_any(confident[0], own):
+        return confident  # the best sentence speaks of the follow-up's own topic too
+    lifted = [c for c in rated if _holds(c, own) and c.probability >= tools.threshold * OWN_TOPIC_SHARE
+              and not is_list_section(c.unit.section)]
+    return lifted or confident
+
+
+def _own_words(turn: Turn, tools: Tools) -> set[str]:
+    """A follow-up's own topic words when the rest of its topic comes from the question before (else none)."""
+    if not turn.history:
+        return set()
+    own = set(tools.evidence.focus(turn.question, turn.subjects))
+    return set() if own >= set(tools.evidence.focus(turn.context, turn.subjects)) else own
+
+
+def _holds_any(candidate: Candidate, words: set[str]) -> bool:
+    present = set(tokens(candidate.unit.text))
+    return bool(words & present or covered_by_report_words(words, present))
+
+
+def _holds(candidate: Candidate, words: set[str]) -> bool:
+    present = set(tokens(candidate.unit.text))
+    return words <= present | covered_by_report_words(words, present)
+
+
+def each_subject(chosen: list[Candidate], confident: list[Candidate], turn: Turn, tools: Tools) -> list[Candidate]:
+    """"Which armed groups use children in Iraq and in Syria?": every country the question names answers for
+    itself, with its own best sentence, when its narrative has one the model trusts."""
+    if len(turn.subjects) < 2:
+        return chosen
+    have = {tools.country_of(c.unit) for c in chosen}
+    for country in turn.subjects:
+        if country not in have:
+            own = next((c for c in confident if tools.country_of(c.unit) == country), None)
+            if own is not None:
+                chosen = [*chosen, own]
+                have.add(country)
+    return chosen[: max(len(turn.subjects), tools.settings.answering.max_citations)]
+
+
 def compose(turn: Turn, tools: Tools, chosen: list[Candidate], lead: str | None = None) -> Reply:
     """Sentences of the chosen candidates, grouped by country when there are several."""
+    turn.chosen = list(chosen)
     cites = tools.citations()
     countries = list(dict.fromkeys(tools.country_of(c.unit) for c in chosen))
     # The best sentence is shown whole; the ones after it only by their best-matching stretch when long.
@@ -160,12 +225,22 @@ def polarity(question: str, candidate: Candidate, tools: Tools) -> str | None:
     moved = direction(question, candidate)
     if moved is not None:
         return moved
-    text = candidate.unit.text[candidate.view[0] : candidate.view[1]]
     asked_negated = bool(_NEGATION.search(question))
     focus = set(tools.evidence.focus(question, []))
-    words = re.findall(r"\S+", text)
-    spots = [i for i, w in enumerate(words)
-             if set(tokens(w)) & focus or covered_by_report_words(focus, set(tokens(w)))]
+
+    def spots_in(text: str) -> tuple[list[str], list[int], int]:
+        words = re.findall(r"\S+", text)
+        hits = [(i, set(tokens(w)) & focus or covered_by_report_words(focus, set(tokens(w)))) for i, w in
+                enumerate(words)]
+        hits = [(i, h) for i, h in hits if h]
+        return words, [i for i, _ in hits], len(set().union(*(h for _, h in hits)) if hits else set())
+
+    # The stretch shown, unless the whole sentence holds more of the question's words ("did not report any
+    # referrals of victims to services; … provide justice for adult victims" shows its second half).
+    words, spots, held = spots_in(candidate.unit.text[candidate.view[0] : candidate.view[1]])
+    whole = spots_in(candidate.unit.text)
+    if whole[2] > held:
+        words, spots, held = whole
     if not spots:
         return None
     negated = any(_NEGATION.search(" ".join(words[max(0, i - 6) : i + 1])) for i in spots)

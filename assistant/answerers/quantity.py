@@ -3,6 +3,8 @@ taken from a sentence where it sits next to the thing counted; else it says the 
 
 from __future__ import annotations
 
+import re
+
 from assistant import quantities
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
 from assistant.evidence import Candidate
@@ -60,6 +62,11 @@ def _acts(candidate: Candidate, actions: frozenset[str], counted: frozenset[str]
     return bool(actions & set(tokens(clause)))
 
 
+# A count asked for as such: a share does not answer it.
+_ABSOLUTE = re.compile(r"\b(absolute|in total|total number|raw (number|figure|count)|head ?count|actual number)\b",
+                       re.I)
+
+
 class QuantityAnswerer:
     def answer(self, turn: Turn, tools: Tools) -> Reply:
         ask = tools.ask_of(turn)
@@ -81,6 +88,13 @@ class QuantityAnswerer:
             cites = tools.citations()
             n = cites.unit(best.unit, best.probability)
             text = (f"The report gives no exact figure; it says “{best.quantity.text}”: "
+                    f"{tools.claim(best, n, CLAIM_MAX_CHARS)}")
+            return Reply(turn.question, text, cites.items, refused=True, best_score=best.probability)
+        if ask.quantity is Quantity.COUNT and best.quantity.kind is Quantity.SHARE and _ABSOLUTE.search(turn.question):
+            # "How many children in total (absolute number)?" and the report gives "25% of children".
+            cites = tools.citations()
+            n = cites.unit(best.unit, best.probability)
+            text = (f"The report gives no number, only a share, “{best.quantity.text}”: "
                     f"{tools.claim(best, n, CLAIM_MAX_CHARS)}")
             return Reply(turn.question, text, cites.items, refused=True, best_score=best.probability)
         cites = tools.citations()

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from assistant.answerers.base import Tools, Turn
 from assistant.evidence import RECOMMENDATION_NOISE
 from assistant.phrasing import cited, join_names
 from assistant.records import Reply
 from index.chunk import is_list_section
 
-# The question asks for the report's recommendations by that name, not for what should be done.
-_ASKS_RECOMMENDATIONS = re.compile(r"\brecommend\w*", re.I)
+# What a summary finds lacking on a topic: up to this many findings, down to this share of the best one.
+MAX_SHORTCOMINGS = 3
+SHORTCOMING_SHARE = 0.25
 # Without a country named, the whole list is shown only when this few narratives carry one.
 MAX_LISTED = 1
 
@@ -59,15 +58,13 @@ class RecommendationAnswerer:
         if not rated:
             return Reply(turn.question, none, [], refused=True)
         cites = tools.citations()
-        if _ASKS_RECOMMENDATIONS.search(turn.question):
-            # "What does the report recommend …?": it recommends nothing; what it finds lacking comes closest.
-            closest = rated[0]
-            return Reply(turn.question, f"{none} The closest it comes: "
-                         f"{tools.claim(closest, cites.unit(closest.unit, closest.probability))}", cites.items,
-                         refused=True)
-        # "What should X do about …?": the report's answer is what it finds lacking.
+        # "What should X do about …?", "What does the report recommend X do about …?": the report recommends
+        # nothing, and its answer on the topic is what it finds lacking, said to be that. (Without a topic,
+        # "What does the report recommend X do next?", there is nothing to look for: refused above.)
+        # A summary's findings on one topic are short and several: the few best are all the report says on it.
         best = rated[0].probability
-        chosen = [c for c in rated if c.probability >= best - 0.1][: min(2, tools.settings.answering.max_citations)]
+        chosen = [c for c in rated if c.probability >= best * SHORTCOMING_SHARE][
+            : min(MAX_SHORTCOMINGS, tools.settings.answering.max_citations)]
         found = " ".join(tools.claim(c, cites.unit(c.unit, c.probability)) for c in chosen)
         return Reply(turn.question, f"The report gives no recommendations for {whose} here; what it finds lacking on "
                      f"this: {found}", cites.items, refused=False)
