@@ -84,6 +84,10 @@ _ELSEWHERE = re.compile(r"\b(?:abroad|overseas)\b", re.I)
 # "there" as a place, not "is there …" or "there are …": it points back at a place the conversation named.
 _LOCATIVE_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|be|been|"
                              r"has|have|had)\b)", re.I)
+# "Which countries are Roma kids exploited in?", "Where are they taken?": a question for where people are taken.
+_ASKED_WHERE_TAKEN = re.compile(r"\b(which|what) (other )?(countries|country|places?|cities|regions?|destinations?)\b"
+                                r"[^?]*\b(in|to|into)\W*$|\b(to|in|into) (which|what) (countries|country|places?)\b|"
+                                r"\bwhere\b[^?]*\b(taken|sent|exploited|trafficked|go|end up)\b", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
 
@@ -326,6 +330,11 @@ class Assistant:
         if elsewhere and _LOCATIVE_THERE.search(parsed.text) and not _ELSEWHERE.search(parsed.text):
             # "What work are they forced into over there?" after a question about victims abroad: there is abroad.
             context = f"{context} {elsewhere.group(0)}"
+        elif (history and topic_back and _LOCATIVE_THERE.search(parsed.text) and not resolved.named
+              and _ASKED_WHERE_TAKEN.search(history[-1]) and not _ELSEWHERE.search(context)):
+            # "What are they made to do there?" after "Which countries are Bulgarian Roma kids exploited in?": there
+            # is where the earlier question's people are taken, abroad.
+            context = f"{context} abroad"
         cues = own
         earlier = read_cues(history[-1]) if history else None
         if earlier is not None and not own.any and (own.ellipsis or len(own_focus) <= FOLLOW_UP_TERMS) and (

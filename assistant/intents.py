@@ -218,7 +218,10 @@ _PERSON = re.compile(
     r"committee|commission|council|task force|department|secretariat|unit|working group|coordinat\w+)\b|"
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
     r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b(?!\s+of\b)|"
-    r"\bwho was (arrested|convicted|charged|named|investigated)\b", re.I)
+    r"\bwho was (arrested|convicted|charged|named|investigated)\b|"
+    # "Which Russian officials does the report name as responsible?"
+    r"\b(which|what)\s+(?:[\w-]+\s+){0,2}?(officials?|ministers?|officers?|commanders?|individuals?|people|persons)\s+"
+    r"(does|did|do)\s+(the\s+report|it|they)\s+name\b", re.I)
 _WHY = re.compile(r"\b(why|reason|reasons|reasoning|rationale|because|basis|justif\w*|how come|what led to|led to|"
                   r"caus\w*|explain\w*|grounds for)\b|"
                   r"\bwhat (got|made|put|pushed|sent|dragged|kept|landed|drove|drives)\b|"
@@ -275,8 +278,8 @@ class Cues:
 
 # "What's the name of the student summer program where …?": the thing named, up to where the phrase ends.
 _NAME_OF = re.compile(r"\bnames? of (?:the |that |this |its |their |his |her |a |an )?(?P<phrase>[^?,;]+)", re.I)
-_PHRASE_END = re.compile(r"\s(?:who|whom|that|which|where|when|being|in|at|on|from|for|by|with|under|accused|"
-                         r"responsible|did|does|do|is|was|were|are|has|have|had|running|behind)\b.*$", re.I)
+_PHRASE_END = re.compile(r"\s(?:who|whom|that|which|where|when|there|here|being|in|at|on|from|for|by|with|under|"
+                         r"accused|responsible|did|does|do|is|was|were|are|has|have|had|running|behind)\b.*$", re.I)
 # Names asked for that are people's ("the name of the Taliban official"): a person or office must answer.
 _PERSON_NOUNS = frozenset({"official", "officials", "officer", "officers", "employee", "employees", "minister",
                            "head", "director", "chair", "chairman", "chairwoman", "rapporteur", "coordinator",

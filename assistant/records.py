@@ -78,7 +78,9 @@ class Reply:
 
     def joined(self, other: Reply, question: str) -> Reply:
         """This reply and the next one as a reply to a two-part ``question``: the other's citations numbered
-        on from these (an excerpt both cite keeps its first number); a refusal only when both refuse."""
+        on from these (an excerpt both cite keeps its first number); a refusal when either part is refused ("When
+        was the plan signed, and who signed it?" is not answered by the date alone), though the reply still says
+        what the report gives for the other part."""
         citations = list(self.citations)
         mine = {(c.document, c.start, c.end) for c in citations}
         if other.refused and other.citations and all((c.document, c.start, c.end) in mine for c in other.citations):
@@ -102,7 +104,7 @@ class Reply:
         leads = [r.lead for r in (self, other) if r.lead and not r.refused]
         return dataclasses.replace(
             self, question=question, answer=f"{self.answer}\n\n{answer}", citations=citations,
-            refused=self.refused and other.refused, notes=list(dict.fromkeys([*self.notes, *other.notes])),
+            refused=self.refused or other.refused, notes=list(dict.fromkeys([*self.notes, *other.notes])),
             hits=[*self.hits, *other.hits], countries=list(dict.fromkeys([*self.countries, *other.countries])),
             best_score=max((r.best_score for r in (self, other) if r.best_score is not None), default=None),
             lead="; ".join(leads) or None)

@@ -351,8 +351,10 @@ def test_a_missing_apostrophe_is_read() -> None:
     ("whats the name of the marshall islands official being investigated?", "the official", True),
     ("Which international organization helped Madagascar monitor its workers?", "organization", False),
     ("What's the name?", None, True),
+    ("whats the name of the student summer work program there", "the program", False),
     ("Who runs the anti-trafficking task force?", None, True),
     ("who runs the scam compounds in cambodia?", None, False),  # perpetrators, not an office holder
+    ("which russian officials does the report name as responsible for that?", None, True),
     ("How many victims were identified?", None, False),
 ])
 def test_the_name_asked_for(question: str, name_of: str | None, person: bool) -> None:
@@ -602,6 +604,16 @@ def test_a_which_country_question_about_people_from_named_countries(intent_of) -
     found in its own narrative."""
     assert intent_of("Women from Haiti and Cuba are exploited in which country?") is Intent.COUNTRY
     assert intent_of("Which countries are Romani children from Belarus forced to beg in?") is not Intent.COUNTRY
+
+
+@pytest.mark.parametrize(("earlier", "abroad"), [
+    ("Which countries are Iraqi Roma kids exploited in?", True),
+    ("Where are Iraqi children taken?", True),
+    ("Who is most vulnerable in Iraq?", False),
+])
+def test_there_after_a_question_for_where_people_are_taken_is_abroad(bot, earlier: str, abroad: bool) -> None:
+    turn = bot.understand("What are they made to do there?", [earlier])
+    assert ("abroad" in turn.context) is abroad
 
 
 def test_there_is_the_place_the_conversation_named(bot) -> None:

@@ -129,6 +129,28 @@ def test_specific_names_the_report_does_not_give_are_refused(bot: Assistant) -> 
     grounded(bot, listed)
 
 
+def test_the_name_of_a_thing_the_narrative_never_speaks_of_is_refused_without_a_quote(bot: Assistant) -> None:
+    reply = bot.ask("What is the name of Arcadia's victim hotline?")
+    assert reply.refused and reply.answer.startswith("The report does not name the hotline") and not reply.citations
+
+
+@pytest.mark.parametrize(("text", "kind", "named"), [
+    ("children work during the student summer work program known as Maetot", "the scheme", True),  # same kind
+    ("many men seek work abroad, primarily in Europe and the Middle East", "the law", False),  # regions
+    ("officials adopted a National Action Plan and accredited two shelters", "the shelters", False),
+])
+def test_a_name_of_the_kind_asked_for(bot: Assistant, text: str, kind: str, named: bool) -> None:
+    from assistant.answerers.facts import _named
+
+    assert _named(text, kind, bot.tools) is named
+
+
+def test_a_two_part_question_half_answered_is_a_refusal_that_says_what_is_given(bot: Assistant) -> None:
+    reply = bot.ask("Did Arcadia pass a new National Action Plan, and in what year did it pass it?")
+    assert reply.refused and "National Action Plan" in reply.answer and reply.citations
+    grounded(bot, reply)
+
+
 def test_a_nationality_needs_a_sentence_that_names_one(bot: Assistant) -> None:
     reply = bot.ask("What nationalities were they?", history=["How many victims did Borduria shelter?"])
     assert reply.refused

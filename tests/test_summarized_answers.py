@@ -181,6 +181,7 @@ def test_what_a_summary_clause_reports(clause: str, failing_: bool) -> None:
 def test_a_two_part_reply_quotes_an_excerpt_once(bot: Assistant) -> None:
     reply = bot.ask("How many shelters did Sylvania open, and when did it open them?")
     assert "two shelters" in reply.answer and "does not say when in its narrative on Sylvania" in reply.answer
+    assert reply.refused  # half the question is not answered, though the reply says what the report gives
     assert "The closest it comes" not in reply.answer
     assert reply.answer.count("opened two shelters") == 1
     grounded(bot, reply)

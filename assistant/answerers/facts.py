@@ -72,7 +72,12 @@ class FactAnswerer:
             # "Which international organization …?" and the report says only "an international organization".
             what = kind if kind.startswith("the ") else f"which {kind}" if not kind.endswith("s") else \
                 f"who the {kind} were"
-            return tools.does_not_say(turn, what, chosen[0], names=True)
+            # "the name of the law": a sentence is quoted only if it speaks of a law
+            noun = kind.removeprefix("the ").lower().rstrip("s")
+            nouns = [noun, *_SAME_KIND.get(noun, ())]
+            speaks = chosen[0] if not kind.startswith("the ") else next(
+                (c for c in chosen if any(n in c.unit.text.lower() for n in nouns)), None)
+            return tools.does_not_say(turn, what, speaks, names=True)
         return compose(turn, tools, chosen)
 
 
@@ -105,7 +110,11 @@ class YesNoAnswerer:
 
 # Capitalised words that name nothing in particular.
 _GENERIC_CAPITALS = frozenset({"NGO", "NGOs", "TIP", "NAP", "SOP", "SOPs", "COVID-19", "COVID", "Tier", "Watch", "List",
-                               "The", "However", "Although", "In", "During", "Despite"})
+                               "The", "However", "Although", "In", "During", "Despite",
+                               # regions are places, not names of anything asked for
+                               "Europe", "European", "Asia", "Asian", "Africa", "African", "Middle", "East", "Eastern",
+                               "West", "Western", "North", "Northern", "South", "Southern", "Southeast", "Central",
+                               "America", "Americas", "Latin", "Gulf", "Caribbean", "Pacific", "Sub-Saharan"})
 
 
 def names_something(text: str, tools: Tools) -> bool:
@@ -118,11 +127,18 @@ def names_something(text: str, tools: Tools) -> bool:
     return bool(words)
 
 
+# Words the report uses for the kind of thing a question names ("the scheme" is its "program").
+_SAME_KIND = {"law": ("act", "statute", "legislation", "code"), "scheme": ("program", "initiative", "project"),
+              "program": ("programme", "scheme", "initiative", "project"), "shelter": ("center", "centre", "home"),
+              "plan": ("strategy",), "hotline": ("helpline", "line")}
+
+
 def _named(text: str, kind: str, tools: Tools) -> bool:
     """Whether a sentence names the kind of thing asked for: a proper name in the stretch that speaks of it
     ("accredited two shelters" names none, though the sentence names a "National Action Plan")."""
     noun = kind.removeprefix("the ").lower().rstrip("s")
-    holding = [part for part in re.split(r"[,;]|\band\b", text) if noun and noun in part.lower()]
+    nouns = [noun, *_SAME_KIND.get(noun, ())] if noun else []
+    holding = [part for part in re.split(r"[,;]|\band\b", text) if any(n in part.lower() for n in nouns)]
     # "armed groups operating in Iraq, including ISIS, tribal forces …": the list after it names them
     listed = [m.group(1) for m in re.finditer(rf"{re.escape(noun)}\w*\b[^;,]*[,:]?\s*(?:including|such as|namely|"
                                               r"notably|like)\b([^;]*)", text, re.I)] if noun else []
