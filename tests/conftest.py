@@ -46,6 +46,22 @@ FACTBOOK_DIR = Path(
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def hashing_bot(tmp_path_factory: pytest.TempPathFactory, narratives: dict[str, str], name: str):
+    """An assistant with the hashing embedder (no model) over tiny narratives, one file per key."""
+    from assistant.core import Assistant
+    from index.search import TipIndex
+    from index.settings import Settings
+    from index.store import build_index
+
+    corpus = tmp_path_factory.mktemp(f"{name}-corpus")
+    for stem, text in narratives.items():
+        (corpus / f"{stem}.txt").write_text(text, encoding="utf-8")
+    settings = Settings.load({"model": "hashing-256"}, env={})
+    index_dir = tmp_path_factory.mktemp(f"{name}-index")
+    build_index([corpus], index_dir, settings)
+    return Assistant(TipIndex.load(index_dir, settings), settings)
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return SEED_PATH

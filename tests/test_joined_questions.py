@@ -8,9 +8,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.evidence import failing
-from index.search import TipIndex
-from index.settings import Settings
-from index.store import build_index
+from tests.conftest import hashing_bot
 from tests.test_answerers import grounded
 
 HEADER = "Extracted from the U.S. State Dept 2023 TIP Report"
@@ -59,13 +57,7 @@ Bordurian children are involved in child labor
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("joined-corpus")
-    for name, text in NARRATIVES.items():
-        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
-    settings = Settings.load({"model": "hashing-256"}, env={})
-    index_dir = tmp_path_factory.mktemp("joined-index")
-    build_index([corpus], index_dir, settings)
-    return Assistant(TipIndex.load(index_dir, settings), settings)
+    return hashing_bot(tmp_path_factory, NARRATIVES, "joined")
 
 
 def test_the_country_that_holds_both_facts_is_named_with_a_proof_of_each(bot: Assistant) -> None:

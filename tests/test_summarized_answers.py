@@ -11,9 +11,7 @@ import pytest
 
 from assistant.core import Assistant, two_parts
 from assistant.evidence import failing
-from index.search import TipIndex
-from index.settings import Settings
-from index.store import build_index
+from tests.conftest import hashing_bot
 from tests.test_answerers import grounded
 
 HEADER = "Extracted from the U.S. State Dept 2023 TIP Report"
@@ -70,13 +68,7 @@ them into sex trafficking
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    corpus = tmp_path_factory.mktemp("summarized-corpus")
-    for name, text in NARRATIVES.items():
-        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
-    settings = Settings.load({"model": "hashing-256"}, env={})
-    index_dir = tmp_path_factory.mktemp("summarized-index")
-    build_index([corpus], index_dir, settings)
-    return Assistant(TipIndex.load(index_dir, settings), settings)
+    return hashing_bot(tmp_path_factory, NARRATIVES, "summarized")
 
 
 def test_a_waiver_is_cited_with_the_placement_it_allows(bot: Assistant) -> None:
