@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -84,6 +86,8 @@ _ELSEWHERE = re.compile(r"\b(?:abroad|overseas)\b", re.I)
 # "there" as a place, not "is there …" or "there are …": it points back at a place the conversation named.
 _LOCATIVE_THERE = re.compile(r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were|be|been|"
                              r"has|have|had)\b)", re.I)
+# Earlier questions whose answering countries are remembered (see Assistant._answering_countries).
+ANSWERED_MEMORY = 256
 # "Which countries are Roma kids exploited in?", "Where are they taken?": a question for where people are taken.
 _ASKED_WHERE_TAKEN = re.compile(r"\b(which|what) (other )?(countries|country|places?|cities|regions?|destinations?)\b"
                                 r"[^?]*\b(in|to|into)\W*$|\b(to|in|into) (which|what) (countries|country|places?)\b|"
@@ -104,6 +108,10 @@ class Assistant:
             self._by_country.setdefault(doc.country, doc)
         self.evidence = Evidence(index, model or AnswerModel.load(settings.answering.answer_model))
         self.tools = Tools(index, self.evidence, settings, self._by_country)
+        # Earlier questions' answering countries, kept so that a long conversation's follow-ups do not answer
+        # every earlier question again at each turn.
+        self._answered: OrderedDict[tuple[str, tuple[str, ...]], tuple[bool, tuple[str, ...]]] = OrderedDict()
+        self._answered_lock = threading.Lock()
         self.generative = None
         if settings.llm.llm_url:
             from assistant.llm import GenerativeAnswerer
@@ -403,12 +411,28 @@ class Assistant:
             if not country_question and single is not None:
                 continue
             # "Which minorities are detained in Xinjiang?" names no country, but one narrative answered it.
-            earlier = self.ask(history[i], history=history[:i])
-            if earlier.refused or not earlier.countries or (not country_question and len(earlier.countries) > 1):
+            refused, answered = self._answering_countries(history[i], history[:i])
+            if refused or not answered or (not country_question and len(answered) > 1):
                 return None
-            rewritten = [*history[:i], " and ".join(earlier.countries), *history[i + 1 :]]
+            rewritten = [*history[:i], " and ".join(answered), *history[i + 1 :]]
             return resolve(question, rewritten, self.index.countries, single)
         return None
+
+    def _answering_countries(self, question: str, history: list[str]) -> tuple[bool, tuple[str, ...]]:
+        """Whether an earlier question was refused, and the countries of its (extractive) answer; remembered for
+        the last ``ANSWERED_MEMORY`` questions."""
+        key = (question, tuple(history))
+        with self._answered_lock:
+            if key in self._answered:
+                self._answered.move_to_end(key)
+                return self._answered[key]
+        turn, reply = self._answer(question, history, None)
+        found = (reply.refused, tuple(reply.countries or turn.subjects))
+        with self._answered_lock:
+            self._answered[key] = found
+            while len(self._answered) > ANSWERED_MEMORY:
+                self._answered.popitem(last=False)
+        return found
 
     def _canonical_country(self, name: str) -> str:
         """The index's spelling of a filter country; UnknownCountryError when the index lacks it."""

@@ -141,6 +141,13 @@ def _stemmed() -> dict[str, tuple[frozenset[str], ...]]:
     return {k: tuple(v) for k, v in table.items()}
 
 
+def held_words(asked: Iterable[str], present: set[str]) -> set[str]:
+    """The stems in ``asked`` that a sentence with the stems ``present`` holds, as they are or in the report's
+    words."""
+    asked = set(asked)
+    return (asked & present) | covered_by_report_words(asked, present)
+
+
 def covered_by_report_words(asked: Iterable[str], present: set[str],
                              family: Callable[[str], str] = lambda stem: stem) -> set[str]:
     """The question's stems in ``asked`` that a sentence with the stems ``present`` says in the report's words

@@ -113,6 +113,21 @@ def test_a_follow_up_to_a_question_that_named_no_country_keeps_the_country_that_
     grounded(bot, reply)
 
 
+def test_a_long_conversation_answers_each_earlier_question_once(bot: Assistant,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    history = ["Who is detained in the Zubrowka region?", "Are their families affected too?",
+               "Are children affected as well?"]
+    bot._answered.clear()
+    calls: list[str] = []
+    answer = bot._answer
+    monkeypatch.setattr(bot, "_answer", lambda q, h, c: (calls.append(q), answer(q, h, c))[1])
+    first = bot.ask("Does the government do anything about it?", history=history)
+    assert first.countries == ["Arcadia"] and len(calls) == len(history) + 1  # each earlier question once
+    before = len(calls)
+    bot.ask("Did it prosecute anyone for it?", history=[*history, "Does the government do anything about it?"])
+    assert len(calls) - before == 2  # this question and the one before it; the rest are remembered
+
+
 def test_specific_names_the_report_does_not_give_are_refused(bot: Assistant) -> None:
     reply = bot.ask("Which specific militias recruit child soldiers in Arcadia?")
     assert reply.refused and "does not name" in reply.answer

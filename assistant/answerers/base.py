@@ -308,13 +308,12 @@ class Tools:
         meet the minimum standards" answers the tier answerer's questions and those that use its words ("Did the
         pandemic factor in?"), nothing else. Dropped before rating, so that it sets no bar the others are measured
         against (the gap features)."""
+        focus = set(self.evidence.focus(turn.question, turn.subjects))
         if settled or not (turn.cues.tier or turn.cues.move or _STANDARDS.search(turn.question)):
-            focus = set(self.evidence.focus(turn.question, turn.subjects))
             units = [u for u in units if not boilerplate(u.text)
                      or len(focus & set(tokens(u.text))) * 2 >= len(focus) > 0]
         # "Traffickers exploit domestic and foreign victims in X" fits every question about X and answers none
         # but yes-or-no ones in its own words ("Are there foreign victims in X?").
-        focus = set(self.evidence.focus(turn.question, turn.subjects))
         units = [u for u in units if not standard_opener(u.text)
                  or (turn.intent is Intent.YES_NO and focus <= set(tokens(u.text)))]
         return units

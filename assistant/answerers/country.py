@@ -9,7 +9,7 @@ from assistant.answerers.facts import SINGLE_SHARE
 from assistant.conversation import only_origins
 from assistant.evidence import TIER_NOISE, Candidate, Unit
 from assistant.intents import Intent
-from assistant.paraphrases import covered_by_report_words
+from assistant.paraphrases import held_words
 from assistant.phrasing import join_names
 from assistant.records import Reply
 from assistant.tiers import move_of, placement_constraint, tier_unit_span
@@ -170,8 +170,7 @@ def question_facts(question: str, tools: Tools) -> list[tuple[frozenset[str], bo
 def holds_fact(text: str, words: frozenset[str], negated: bool) -> bool:
     """Whether a sentence states the fact: enough of its words, negated as the question negates it."""
     found = re.findall(r"\S+", text)
-    present = set(tokens(text))
-    held = (words & present) | covered_by_report_words(words, present)
+    held = held_words(words, set(tokens(text)))
     if len(held) < FACT_COVERAGE * len(words):
         return False
     spots = [i for i, w in enumerate(found) if set(tokens(w)) & held]

@@ -6,7 +6,7 @@ import re
 
 from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
 from assistant.evidence import DOWN, FEATURES, UP, Candidate, placement_statement
-from assistant.paraphrases import covered_by_report_words
+from assistant.paraphrases import covered_by_report_words, held_words
 from assistant.records import Reply
 from index.chunk import is_list_section, is_profile_section
 from index.text import tokens
@@ -176,13 +176,11 @@ def _own_words(turn: Turn, tools: Tools) -> set[str]:
 
 
 def _holds_any(candidate: Candidate, words: set[str]) -> bool:
-    present = set(tokens(candidate.unit.text))
-    return bool(words & present or covered_by_report_words(words, present))
+    return bool(held_words(words, set(tokens(candidate.unit.text))))
 
 
 def _holds(candidate: Candidate, words: set[str]) -> bool:
-    present = set(tokens(candidate.unit.text))
-    return words <= present | covered_by_report_words(words, present)
+    return held_words(words, set(tokens(candidate.unit.text))) == words
 
 
 def each_subject(chosen: list[Candidate], confident: list[Candidate], turn: Turn, tools: Tools) -> list[Candidate]:
