@@ -514,7 +514,7 @@ class Evidence:
         return out
 
 
-_DERIVATION = re.compile(r"(?<=\w{4})(ant|ate|at|ion|ive|er|or|ee|ism|ist|e)$")
+_DERIVATION = re.compile(r"(?<=\w{4})(ant|ate|at|ion|ive|er|or|ee|ism|ist|e)$|(?<=\w{4}c)it$")
 
 
 def word_family(stem: str) -> str:

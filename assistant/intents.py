@@ -139,7 +139,8 @@ _QUANTITY = (
     (Quantity.DATE, re.compile(r"\bwhen\b|\bwhat (year|date|month)s?\b|\bwhich (year|month)s?\b|\bsince when\b|"
                                r"\bin what year\b", re.I)),
     (Quantity.MONEY, re.compile(r"\bhow much (money|funding|funds)\b|\bbudget\b|\bfunding\b|"
-                                r"\bhow much\b[^?]{0,40}\b(spend|spent|allocate|fund|cost|pay|paid)", re.I)),
+                                r"\bhow much\b[^?]{0,60}\b(spend|spent|allocate|fund|cost|pay|paid|earn|earned)\b|"
+                                r"\bhow much\b[^?]{0,20}\b(salary|salaries|wages?|stipends?)\b", re.I)),
     (Quantity.COUNT, re.compile(r"\bhow many\b|\bhow much\b|\bhow often\b|\b(what|which) (is|was|were|are) the "
                                 r"(total |estimated |approximate |exact )?"
                                 r"(number|amount|population|size|count|total)\b|"
@@ -148,6 +149,10 @@ _QUANTITY = (
 _YES_NO = re.compile(r"^\W*(?:(?:and|so|but|also|then|ok|okay|now)\W+)?"
                      r"(is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|shall|must|"
                      r"isn'?t|aren'?t|wasn'?t|weren'?t|didn'?t|doesn'?t|don'?t|hasn'?t|haven'?t)\b", re.I)
+# "Can you name the officials?", "Could you list the groups?": a request for the thing, not a yes/no question.
+_REQUEST = re.compile(r"^\W*(?:(?:and|so|ok|okay|now)\W+)?(?:can|could|would|will)\s+you\s+(?:please\s+)?"
+                      r"(?:name|list|give|show|identify|explain|describe|outline|provide|share|summari[sz]e|"
+                      r"tell\s+me\s+(?:what|which|who|how|where|when|why|about))\b", re.I)
 _OVERVIEW = re.compile(
     r"\btell me (about|more)\b|\bsummar(y|ise|ize|ised|ized)\b|\boverview\b|\bbig picture\b|\brundown\b|"
     r"\bbrief(ing)?\b|\bwhat'?s (going on|happening|the (situation|story|picture|headline|gist|lowdown))\b|"
@@ -203,7 +208,12 @@ _MAIN = re.compile(r"\b(main|mainly|most common|most commonly|predominant\w*|pri
 _RESPONSE = re.compile(r"\b(do|does|did|doing|done)( (anything|something|much|enough))? (about|against|to (stop|"
                        r"address|tackle|combat|curb|end|fight))\b|\b(respond|responded|react|reacted)\b|"
                        r"\bcrack\w* down\b", re.I)
+# "Which foreign government …", "… in Haiti – whose government sent them?": another country than the one named.
 _FOREIGN = re.compile(r"\b(which|what)\s+(foreign|other|outside)\s+(government|country|state|power|regime)s?\b", re.I)
+# "Whose government sent them?" asks for another country, unless the question asks which country it is itself
+# ("Which country's migrants … and whose government …?").
+_WHOSE = re.compile(r"\bwhose\s+(government|state|regime)\b", re.I)
+_WHICH_COUNTRY = re.compile(r"\b(which|what)\s+(country|nation)", re.I)
 _DOUBT = re.compile(r"\b(whether|if)\b[^?]*", re.I)
 _NO_APOSTROPHE = re.compile(r"\b(what|who|where|how|that)s\b", re.I)
 _EXACT = re.compile(r"\b(exact(ly)?|precise(ly)?|specific (number|figure)|to the (person|dollar))\b", re.I)
@@ -219,6 +229,10 @@ _PERSON = re.compile(
     r"\bname of (the |that |this )?(official|minister|head|chair|person|rapporteur|judge|officer|director)\b|"
     r"\bwhat(?:'s| is| was| are| were) (the |his |her |their )?names?\b(?!\s+of\b)|"
     r"\bwho was (arrested|convicted|charged|named|investigated)\b|"
+    # "Can you name the senior officials involved?", "What's that person's name?"
+    r"(?:\b(?:can|could|would)\s+you\s+(?:please\s+)?|^\W*(?:please\s+)?)name\s+(?:the\s+|any\s+|those\s+|these\s+)?"
+    r"(?:[\w-]+\s+){0,3}?(officials?|ministers?|officers?|commanders?|individuals?|people|persons|judges?|"
+    r"perpetrators?|suspects?)\b|\b(person|official|officer|individual|minister|judge)['’]?s\s+names?\b|"
     # "Which Russian officials does the report name as responsible?"
     r"\b(which|what)\s+(?:[\w-]+\s+){0,2}?(officials?|ministers?|officers?|commanders?|individuals?|people|persons)\s+"
     r"(does|did|do)\s+(the\s+report|it|they)\s+name\b", re.I)
@@ -350,7 +364,8 @@ def read_cues(text: str) -> Cues:
         not_on=bool(_NOT_ON.search(text)),
         quantity=quantity,
         # "I run a shelter in Beirut. Does the state fund groups like ours?": the question is the last sentence.
-        yes_no=bool(_YES_NO.search(text) or _YES_NO.search(re.split(r"(?<=[.!])\s+(?=[A-Z])", text)[-1])),
+        yes_no=bool(_YES_NO.search(text) or _YES_NO.search(re.split(r"(?<=[.!])\s+(?=[A-Z])", text)[-1]))
+        and not _REQUEST.search(text),
         overview=bool(_OVERVIEW.search(text)),
         recommendation=recommendation,
         aspect=aspect,
@@ -364,7 +379,7 @@ def read_cues(text: str) -> Cues:
         response=not recommendation and bool(_RESPONSE.search(text)),
         ellipsis=bool(_ELLIPSIS.search(text)),
         over_time=bool(_OVER_TIME.search(text)),
-        foreign=bool(_FOREIGN.search(text)),
+        foreign=bool(_FOREIGN.search(text) or (_WHOSE.search(text) and not _WHICH_COUNTRY.search(text))),
     )
 
 

@@ -75,7 +75,7 @@ _PATTERNS: dict[Quantity, re.Pattern[str]] = {
         re.I),
     Quantity.MONEY: re.compile(
         rf"(?:[$€£¥]|\b(?:US\$|USD|EUR|GBP)\s?)\s?\d[\d,]*(?:\.\d+)?{_SCALE}(?:\s*\([^)]{{0,40}}\))?"
-        rf"|{_NUMBER}\s+(?:[A-Z]{{3}}\b|(?:U\.S\.\s+)?dollars\b|euros?\b|pounds\b|[a-z]+\s+(?:dollars|francs|"
+        rf"|{_NUMBER}\s+(?:(?-i:[A-Z]{{3}})\b|(?:U\.S\.\s+)?dollars\b|euros?\b|pounds\b|[a-z]+\s+(?:dollars|francs|"
         rf"pesos|rupees|dinars|riyals))(?:\s*\([^)]{{0,40}}\))?",
         re.I),
     Quantity.COUNT: re.compile(rf"{_NUMBER}{_COUNTED}", re.I),

@@ -93,6 +93,8 @@ def intent_of(bot):
     ("What should Lithuania do about its national action plan?", Intent.RECOMMENDATION),
     # One country's placement.
     ("What tier is Lithuania on?", Intent.TIER),
+    ("What tier was Lithuania given in the 2023 TIP report?", Intent.TIER),
+    ("what rating did haiti receive?", Intent.TIER),
     ("Is Haiti on the Tier 2 Watch List?", Intent.TIER),
     ("How long has Madagascar been on the Watch List?", Intent.TIER),
     ("How did Haiti avoid being dropped to Tier 3?", Intent.TIER),  # what kept it up: the reasons
@@ -181,6 +183,10 @@ def test_intent_table(intent_of, question: str, intent: Intent) -> None:
     ("What years does the national action plan cover?", Quantity.DATE),
     ("When did the funding for the shelter end?", Quantity.DATE),  # "when" is asked, not how much funding
     ("What prison sentence does the law set?", Quantity.TERM),
+    # Pay is an amount of money, however far "how much" stands from it; progress made is no amount.
+    ("How much are Eritrean national service conscripts paid?", Quantity.MONEY),
+    ("how much salary do the conscripts get?", Quantity.MONEY),
+    ("How much progress did the government make?", Quantity.COUNT),
 ])
 def test_quantity_kind(question: str, kind: Quantity) -> None:
     assert read_cues(question).quantity is kind
@@ -226,6 +232,11 @@ def test_a_streak_is_no_penalty() -> None:
     assert not find("courts issued suspended sentences and fines", Quantity.TERM)
 
 
+def test_a_currency_code_is_written_in_capitals() -> None:
+    assert [f.text for f in find("fined 5,000 EUR", Quantity.MONEY)] == ["5,000 EUR"]
+    assert not find("service is mandatory at age 18 and may last for years", Quantity.MONEY)
+
+
 def test_years_and_tiers_are_not_counts() -> None:
     assert not find("In 2022, it remained on Tier 2", Quantity.COUNT)
     assert not find("Madagascar remained on Tier 2 Watch List for the second consecutive year (2023)", Quantity.DATE)
@@ -264,6 +275,11 @@ def test_a_superlative_is_no_share() -> None:
     ("Who heads the national commission?", True),
     ("who runs the syndicates forcing women into commercial sex?", False),
     ("Who is accused of abusing women in Tigray?", False),
+    # A request to name people asks for their names; so does a person's name.
+    ("can you name the senior officials involved?", True),
+    ("Name the officials who were convicted.", True),
+    ("what's that person's name and what job do they have?", True),
+    ("Can you name the main sectors where forced labor occurs?", False),
 ])
 def test_a_named_person_is_asked_for(question: str, person: bool) -> None:
     assert read_cues(question).person is person
@@ -624,3 +640,27 @@ def test_there_is_the_place_the_conversation_named(bot) -> None:
     assert turn.subjects == ["North Korea"] and "China" in turn.mentioned
     existential = bot.understand("Are there shelters in Haiti?", ["What tier is Cuba on?"])
     assert existential.subjects == ["Haiti"] and "Cuba" not in existential.mentioned
+
+
+@pytest.mark.parametrize(("question", "yes_no"), [
+    ("Can the government prosecute officials?", True),
+    ("Could you tell me if Bulgaria convicted anyone?", True),
+    # A request for the thing itself is no yes/no question.
+    ("can you name the senior officials involved?", False),
+    ("Could you list the groups that recruit children?", False),
+    ("can you tell me what the report recommends?", False),
+])
+def test_a_request_is_no_yes_no_question(question: str, yes_no: bool) -> None:
+    assert read_cues(question).yes_no is yes_no
+
+
+@pytest.mark.parametrize(("question", "foreign"), [
+    ("the medical workers in haiti who may be forced to work - whose govt sent them?", True),
+    ("Which foreign government exploits medical staff in Venezuela?", True),
+    # "whose government" of the country the question itself asks for is that country's own.
+    ("Which country's migrants mostly end up in Russia, and whose government forces them to pick cotton?", False),
+])
+def test_another_countrys_government_is_asked_for(question: str, foreign: bool) -> None:
+    from assistant.question import expand_shorthand
+
+    assert read_cues(expand_shorthand(question)).foreign is foreign

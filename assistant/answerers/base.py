@@ -124,6 +124,10 @@ class Answerer(Protocol):
     def answer(self, turn: Turn, tools: Tools) -> Reply: ...
 
 
+# "… north korean women in that country?": the place is the subject's own narrative, not the named group's.
+_IN_THE_SUBJECT = re.compile(r"\b(in|inside|within)\s+(that|this|the same)\s+(country|nation|place)\b|"
+                             r"\b(in|inside|within)\s+(it|there)\b", re.I)
+
 class Tools:
     """The index, the evidence model and the helpers answerers share; one per Assistant."""
 
@@ -263,7 +267,7 @@ class Tools:
         ("How many North Koreans work in China?" may be answered by North Korea's narrative)."""
         if not turn.subjects or (turn.by_adjective and not turn.filtered):
             return None  # "Where are Eritreans exploited?": any narrative that speaks of them
-        if turn.filtered:
+        if turn.filtered or _IN_THE_SUBJECT.search(turn.question):
             return turn.subjects
         return list(dict.fromkeys([*turn.subjects, *(c for c in turn.mentioned if c in self.by_country)]))
 
@@ -384,7 +388,8 @@ _PLACEMENT_WORDS = frozenset(tokens(
     "downgraded upgraded dropped raised lowered demoted promoted moved down up fell consecutive years long many "
     "running row stuck since among list name all following these those between lowest highest worst best "
     "rankings ranked how many number bumped knocked slip slipped slid climbed relegated get got this "
-    "changed change changes evolved history over time past previous editions edition trend", True))
+    "changed change changes evolved history over time past previous editions edition trend given assigned "
+    "awarded received receive gets placed put rated rating graded grade classified", True))
 
 
 _COUNTED = re.compile(

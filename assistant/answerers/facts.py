@@ -51,7 +51,10 @@ class FactAnswerer:
                 rated = efforts
         # What happened is answered by what the report found; a recommendation only says what should happen.
         confident = [c for c in tools.confident(rated) if not is_list_section(c.unit.section)]
-        confident = _own_topic_first(turn, tools, rated, confident)
+        kind = turn.cues.name_of
+        # "Which agencies …?": a trusted sentence that names one answers before a better one that names none.
+        naming = [c for c in confident if kind and _speaks_of(c.unit.text, kind) and _named(c.unit.text, kind, tools)]
+        confident = naming or _own_topic_first(turn, tools, rated, confident)
         advised = [c for c in tools.confident(rated) if is_list_section(c.unit.section)]
         # "Did the number of victims rise?" asks what happened, which only findings tell; "Will survivors get a
         # lawyer?" may be answered by a recommendation when no finding fits nearly as well.
@@ -67,7 +70,6 @@ class FactAnswerer:
         chosen = select(confident, plural=bool(_PLURAL_ASK.search(turn.question)),
                         limit=tools.settings.answering.max_citations)
         chosen = each_subject(chosen, confident, turn, tools)
-        kind = turn.cues.name_of
         if kind and not any(_named(c.unit.text, kind, tools) for c in chosen):
             # "Which international organization …?" and the report says only "an international organization".
             what = kind if kind.startswith("the ") else f"which {kind}" if not kind.endswith("s") else \
@@ -133,10 +135,30 @@ _SAME_KIND = {"law": ("act", "statute", "legislation", "code"), "scheme": ("prog
               "plan": ("strategy",), "hotline": ("helpline", "line")}
 
 
+# "Which agencies are the complicit officials from?": a kind of office answers it without a proper name.
+_OFFICES_ASKED = ("agenc", "official", "officer", "authorit", "institution", "bodies", "body", "force")
+_OFFICE = (r"(?:police|immigration|border|customs|military|army|navy|security|judicial|labor|labour|prison|"
+           r"law enforcement|local|municipal|provincial|consular|diplomatic|intelligence)")
+_OFFICE_KIND = re.compile(rf"\b{_OFFICE}(?:\s*(?:,|and|or)\s*{_OFFICE})*\s+"
+                          r"(officials|officers|authorities|agents|guards|forces|personnel|services|inspectors)\b",
+                          re.I)
+
+
+def _speaks_of(text: str, kind: str) -> bool:
+    """Whether a sentence speaks of the kind of thing asked for at all (by its noun, one of the same kind, or
+    a kind of office)."""
+    noun = kind.removeprefix("the ").lower().rstrip("s")
+    if noun.startswith(_OFFICES_ASKED) and _OFFICE_KIND.search(text):
+        return True
+    return bool(noun) and any(n in text.lower() for n in (noun, *_SAME_KIND.get(noun, ())))
+
+
 def _named(text: str, kind: str, tools: Tools) -> bool:
     """Whether a sentence names the kind of thing asked for: a proper name in the stretch that speaks of it
     ("accredited two shelters" names none, though the sentence names a "National Action Plan")."""
     noun = kind.removeprefix("the ").lower().rstrip("s")
+    if noun.startswith(_OFFICES_ASKED) and _OFFICE_KIND.search(text):
+        return True
     nouns = [noun, *_SAME_KIND.get(noun, ())] if noun else []
     holding = [part for part in re.split(r"[,;]|\band\b", text) if any(n in part.lower() for n in nouns)]
     # "armed groups operating in Iraq, including ISIS, tribal forces …": the list after it names them

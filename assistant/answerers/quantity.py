@@ -29,6 +29,12 @@ _ACTIONS = frozenset(tokens(
     "detain detained", True))
 
 
+# The steps of a case, each counted apart: investigated, arrested, charged, prosecuted, convicted, sentenced.
+_STAGES = frozenset(tokens(
+    "identify identified investigate investigated arrest arrested charge charged prosecute prosecuted "
+    "convict convicted sentence sentenced detain detained", True))
+
+
 def _actions(question: str) -> frozenset[str]:
     return frozenset(tokens(question)) & _ACTIONS
 
@@ -59,7 +65,14 @@ def _acts(candidate: Candidate, actions: frozenset[str], counted: frozenset[str]
     start = max(text.rfind(";", 0, found.start), text.rfind(",", 0, found.start - 40) if found.start > 40 else -1)
     end = text.find(";", found.end)
     clause = text[start + 1 : end if end >= 0 else len(text)]
-    return bool(actions & set(tokens(clause)))
+    if not actions & set(tokens(clause)):
+        return False
+    # "more traffickers were convicted, two police officers were investigated": the number's own clause does
+    # another action than the one asked, so it counts that.
+    own_start = max(text.rfind(",", 0, found.start), text.rfind(";", 0, found.start))
+    own_ends = [i for i in (text.find(",", found.end), text.find(";", found.end)) if i >= 0]
+    done = set(tokens(text[own_start + 1 : min(own_ends, default=len(text))])) & _STAGES
+    return not done or not actions & _STAGES or bool(done & actions)
 
 
 # A count asked for as such: a share does not answer it.
