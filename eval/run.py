@@ -257,13 +257,15 @@ def class_table(results: dict[str, Any], gold_path: str, config: str) -> str | N
     return "\n".join(lines)
 
 
-_REPLY_KEYS = ("answer", "quotes", "timings", "question")
+# Outside what ships, an item keeps only what tells configurations apart item by item (their retrieval metrics
+# and the rest are in each run's "overall").
+_SCORE_KEYS = ("id", "answerable", "refused", "fact_recall", "supported")
 # results.json keeps scores to this many decimals: the tables show three.
 SCORE_DECIMALS = 6
 
 
 def _compact(results: dict[str, Any], kept: set[str]) -> dict[str, Any]:
-    """The results with the replies, quotes and timings of each item dropped outside the ``kept`` configurations;
+    """The results with each item cut to its answer scores outside the ``kept`` configurations;
     scores to six decimals and each kept item's stage timings to a tenth of a millisecond (the per-stage
     percentiles are computed before)."""
     configs = {}
@@ -274,7 +276,7 @@ def _compact(results: dict[str, Any], kept: set[str]) -> dict[str, Any]:
                                             for item in run["items"]]}
                     for path, run in data["gold"].items()}
         else:
-            gold = {path: {**run, "items": [{k: v for k, v in item.items() if k not in _REPLY_KEYS}
+            gold = {path: {**run, "items": [{k: item[k] for k in _SCORE_KEYS if k in item}
                                             for item in run["items"]]}
                     for path, run in data["gold"].items()}
         configs[name] = {**data, "gold": gold}

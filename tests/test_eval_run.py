@@ -77,6 +77,7 @@ def test_side_by_side_run_and_outputs(gold_file: Path, seed_path: Path, tmp_path
     other_item = written_results["configs"]["bm25"]["gold"][str(gold_file)]["items"][0]
     assert "answer" in shipped_item and "quotes" in shipped_item
     assert "answer" not in other_item and "quotes" not in other_item and "fact_recall" in other_item
+    assert set(other_item) <= {"id", "answerable", "refused", "fact_recall", "supported"}
     # Scores to six decimals and stage timings to a tenth of a millisecond keep the file small.
     assert all(len(repr(v).split(".")[-1]) <= 6 for v in other_item.values() if isinstance(v, float))
     assert all(round(v, 1) == v for v in shipped_item["timings"].values())

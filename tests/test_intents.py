@@ -425,6 +425,8 @@ def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
     ("kids involved", "hold officials accountable for complicity", set()),  # involved is not complicit
     ("officials held to account", "did not investigate or hold accountable any officials", {"held"}),
     ("officials suspected of complicity", "prosecuted some allegedly complicit officials", {"suspect"}),
+    ("help any victims", "nor did they identify or protect any victims", {"help"}),
+    ("officials accused of complicity", "any officials allegedly involved in complicity", {"accus"}),
     # Not the other way round, and a report phrase needs all its words.
     ("convicted", "sent to prison", set()),
     ("army", "victims were forced to work", set()),
