@@ -170,7 +170,12 @@ _RECOMMEND = re.compile(r"\brecommend|\bshould\b|\bneeds? (to|a|an|more|better)\
                         r"\badvice\b|\b(report|it) suggests?\b|\bsuggested (steps|actions|measures)\b|"
                         # "What reforms does the report push Lebanon on?", "What does the report call for?"
                         r"\b(report|it|state department|u\.?s\.?|washington)\s+(?:\w+\s+)?(push(es)?|press(es)?|"
-                        r"urges?|wants?|asks?|calls? (for|on))\b", re.I)
+                        r"urges?|wants?|asks?|calls? (for|on))\b|"
+                        # "What improvements does the report point to for …?": what it finds still needed
+                        r"\b(improvements?|changes?|reforms?|fixes)\s+(does|do|did)\s+(the\s+)?(report|it|tip report|"
+                        r"state department)\s+(point to|identify|suggest|propose|see|flag|highlight|want)\b|"
+                        r"\b(improvements?|changes?|reforms?)\s+(are|is)\s+(still\s+)?(needed|required|necessary)\b",
+                        re.I)
 # Questions about the government's record as a whole: its shortcomings or its achievements.
 _NEGATIVE = re.compile(
     r"\b(weaknesses|shortcomings?|deficienc(y|ies)|gaps|failures|failings|problems with|concerns about|"

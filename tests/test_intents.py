@@ -156,6 +156,8 @@ def intent_of(bot):
     ("what reforms does the tip report push lebanon on for migrant domestic workers?", Intent.RECOMMENDATION),
     ("what improvements does the report call for in how haiti identifies victims?", Intent.RECOMMENDATION),
     ("What improvements did Haiti make?", Intent.ASPECT),
+    ("what improvements does the report point to for haiti's victim identification?", Intent.RECOMMENDATION),
+    ("What changes are still needed in Haiti's courts?", Intent.RECOMMENDATION),
     # A clause of doubt names no aspect.
     ("Did Haiti break out its data so you can tell whether things improved?", Intent.YES_NO),
     ("Which foreign government may have forced its medical staff to work in Haiti?", Intent.COUNTRY),
@@ -426,6 +428,7 @@ def test_chat_shorthand_is_read_as_words(typed: str, read: str) -> None:
     ("officials held to account", "did not investigate or hold accountable any officials", {"held"}),
     ("officials suspected of complicity", "prosecuted some allegedly complicit officials", {"suspect"}),
     ("help any victims", "nor did they identify or protect any victims", {"help"}),
+    ("mix up trafficking", "officials conflated trafficking with migrant smuggling", {"mix"}),
     ("officials accused of complicity", "any officials allegedly involved in complicity", {"accus"}),
     # Not the other way round, and a report phrase needs all its words.
     ("convicted", "sent to prison", set()),

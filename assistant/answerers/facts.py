@@ -13,7 +13,7 @@ from index.text import tokens
 
 # Other sentences join the best one when their probability is at least this share of its probability.
 LIST_SHARE = 0.6
-SINGLE_SHARE = 0.85
+SINGLE_SHARE = 0.5
 RECOMMENDED = "The report recommends it"
 TYPE_MATCH = FEATURES.index("type_match")
 _HAPPENED = re.compile(r"^\W*(?:and |so |but )?(did|was|were|has|have|had|how did|what did|what happened)\b", re.I)
