@@ -13,7 +13,7 @@ from eval.metrics import all_facts, contains_fact, fold
 
 GOLD_DIR = Path(__file__).resolve().parent.parent / "eval" / "gold"
 # file name -> (id prefix pattern, minimum number of items)
-GOLD_FILES = {"seed.jsonl": ("seed", 50), "factbook.jsonl": ("fb", 60), "blind-dev.jsonl": ("d(v[a-z]|w[a-c])", 200),
+GOLD_FILES = {"seed.jsonl": ("seed", 50), "factbook.jsonl": ("fb", 60), "blind-dev.jsonl": ("d(v[a-z]|w[a-f])", 200),
               "blind-test.jsonl": ("ts[ab]", 150)}
 BLIND = ("blind-dev.jsonl", "blind-test.jsonl")
 REQUIRED = {"id": str, "question": str, "answer": str, "facts": list, "evidence": list, "answerable": bool}
