@@ -64,6 +64,15 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
             subjects, missing = earlier
             mentioned = list(dict.fromkeys([*named_inside, *(c for c in adjectives if c not in earlier[0])]))
             inherited = True
+    elif history and named_outside and not named_inside and not governed and _THEM_IN.search(question) and all(
+            _set_in(question, c, matcher) for c in named_outside):
+        # "In Turkey specifically, who exploits them?" after questions about Syrian refugees: the people are the
+        # conversation's, and the uncovered country is where they are; the conversation's narrative may say.
+        earlier = _from_history(question, history, matcher, single_country)
+        if earlier is not None and earlier[0]:
+            subjects, missing = earlier
+            mentioned = list(dict.fromkeys([*named_outside, *mentioned]))
+            inherited = True
     if not subjects and not missing and not located:
         earlier = _from_history(question, history, matcher, single_country)
         if earlier is not None:
@@ -80,6 +89,17 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
         subjects = [single_country]
     return Resolved(subjects=subjects, missing=missing, mentioned=mentioned, named=named_inside, inherited=inherited,
                     by_adjective=by_adjective)
+
+
+# A follow-up about the earlier question's people ("who exploits them", "are they at risk").
+_THEM_IN = re.compile(r"\b(they|them|their|those)\b", re.I)
+
+
+def _set_in(question: str, country: str, matcher: CountryMatcher) -> bool:
+    """Whether the question names the country as a place ("in Turkey"), not as an actor ("Turkey's police")."""
+    forms = "|".join(re.escape(f) for f in matcher.forms(country))
+    return bool(forms) and bool(re.search(rf"\b(?:in|inside|within|into|to)\s+(?:the\s+)?(?:{forms})(?!\w)(?!['’]s)",
+                                          question, re.I))
 
 
 # "compared to China", "similar to Kuwait": a comparison, not where people are taken.

@@ -318,7 +318,8 @@ class Assistant:
         resolved = resolve(parsed.text, history, self.index.countries, single)
         if history and (resolved.inherited or not (resolved.subjects or resolved.missing)):
             resolved = self._resolve_through_answers(parsed.text, history, single) or resolved
-        if history and resolved.named and not resolved.inherited and _LOCATIVE_THERE.search(parsed.text):
+        if history and resolved.named and not resolved.inherited and _LOCATIVE_THERE.search(parsed.text) and not \
+                self._placed_in_named(parsed.text, resolved.named):
             # "Does the North Korean state use forced labor there?" after a question about China: there is China,
             # which the evidence must name (or be the narrative of).
             earlier = resolve(history[-1], history[:-1], self.index.countries, single)
@@ -389,6 +390,13 @@ class Assistant:
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn
+
+    def _placed_in_named(self, text: str, named: list[str]) -> bool:
+        """Whether the question itself sets a place among the countries it names ("and in Bulgaria, are they at
+        risk there too?"): its "there" is that country, not the conversation's."""
+        forms = "|".join(re.escape(f) for c in named for f in self.index.countries.forms(c))
+        return bool(forms) and bool(re.search(rf"\b(?:in|inside|within|into|to)\s+(?:the\s+)?(?:{forms})(?!\w)",
+                                              text, re.I))
 
     def _editions_named(self, text: str) -> list[int]:
         """Report editions a question names, when the index holds several ("What tier was Kuwait on in 2022?")."""

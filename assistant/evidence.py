@@ -21,7 +21,7 @@ import numpy as np
 
 from assistant import quantities
 from assistant.intents import Intent, Quantity
-from assistant.paraphrases import covered_by_report_words
+from assistant.paraphrases import covered_by_report_words, report_phrases
 from assistant.tiers import QUOTE_MAX_CHARS
 from index.chunk import is_list_section
 from index.errors import TipAssistantError
@@ -467,14 +467,28 @@ class Evidence:
 
     # Rating
 
+    def _topic_weights(self, focus: Iterable[str]) -> dict[str, float]:
+        """Each topic word's weight (its rarity). A word the corpus never uses can match no sentence and says
+        nothing about which one answers, unless the report says it in its own words ("confuse" as "conflated"):
+        then it weighs as the commonest of those, beside the topic words the corpus does use (alone, a word
+        said only in other words would decide the whole topic)."""
+        weights = {t: self.idf(t) for t in focus if self._document_frequency.get(t, 0) > 0}
+        if not weights:
+            return weights
+        for term in focus:
+            said = [self.idf(s) for phrase in report_phrases(term) if all(
+                self._document_frequency.get(s, 0) > 0 for s in phrase) for s in phrase]
+            if term not in weights and said:
+                weights[term] = min(said)
+        return weights
+
     def rate(self, units: list[Unit], ask: Ask) -> list[Candidate]:
         """Every unit's features and probability, best first (units lacking a required word are dropped)."""
         if ask.required or ask.subjects:
             units = [u for u in units if self._ties(u, ask)]
         if not units:
             return []
-        # A topic word the corpus never uses can match no sentence: it says nothing about which one answers.
-        weights = {t: self.idf(t) for t in ask.focus if self._document_frequency.get(t, 0) > 0}
+        weights = self._topic_weights(ask.focus)
         unknown = (len(ask.focus) - len(weights)) / len(ask.focus) if ask.focus else 0.0
         rates = _Rater(ask, weights, self.names_place, unknown, self._spelt_out)
         vectors = self.index.span_vectors([(u.document, u.start, u.end, u.text) for u in units])

@@ -67,7 +67,7 @@ _SAID_AS: dict[str, tuple[str, ...]] = {
     "break": ("disaggregate", "disaggregated"),
     "breakdown": ("disaggregate", "disaggregated"),
     "confuse": ("conflate", "conflation"),
-    "mix": ("conflate", "conflation"),
+    "mix": ("conflate", "conflation", "complicit", "complicity", "implicated"),  # mix up; mixed up in
     "compensation": ("restitution", "compensate"),
     "compensate": ("restitution", "compensation"),
     "sell": ("sold", "sale"),
@@ -140,6 +140,11 @@ def _stemmed() -> dict[str, tuple[frozenset[str], ...]]:
         if len(stems) == 1:
             table.setdefault(stems[0], []).extend(frozenset(tokens(phrase)) for phrase in said_as)
     return {k: tuple(v) for k, v in table.items()}
+
+
+def report_phrases(stem: str) -> tuple[frozenset[str], ...]:
+    """The stems of each report phrase that says a user's stem ("confus" -> {"conflat"}, {"conflat"})."""
+    return _stemmed().get(stem, ())
 
 
 def held_words(asked: Iterable[str], present: set[str]) -> set[str]:

@@ -86,8 +86,8 @@ def tier_rank(tier: str | None) -> int:
 _ON_TIER = re.compile(r"\b(on|in|to) (the )?(tier (1|2|3|one|two|three)( watch ?list)?|watch ?list|special case)\b|"
                       r"\b(on|in|to|into) (that|this|the same|the lowest|the bottom|the top|the highest) tier\b|"
                       r"\btier (1|2|3|one|two|three)( watch ?list)? ([\w-]+ ){0,2}?(country|countries|nation|nations|"
-                      r"government|governments|jurisdiction|jurisdictions|islands?)\b|"
-                      r"\bwatch ?list ([\w-]+ ){0,2}?(country|countries|nations?|islands?)\b", re.I)
+                      r"government|governments|jurisdiction|jurisdictions|islands?|places?|territor(y|ies)|states?)\b|"
+                      r"\bwatch ?list ([\w-]+ ){0,2}?(country|countries|nations?|islands?|places?)\b", re.I)
 _AVOIDED = re.compile(r"\b(avoid\w*|escap\w*|spared|averted|prevent\w*|instead of|rather than|otherwise|waiver)\b|"
                       r"(\bnot|n't|\bnever)\s+([\w-]+\s+){0,3}?(downgraded|dropped|demoted|relegated|"
                       r"moved down|knocked down|bumped down|lowered|fall|fell)\b", re.I)

@@ -1,7 +1,7 @@
 """A reply gives the kind of thing asked for, or refuses: the number of the step asked (not of another step in
 the next clause), an amount of money for pay, a kind of office for "which agencies", names for "name the
-officials", the other country for "whose government", and the subject's own narrative for "in that country"
-(hashing embedder, no model)."""
+officials", the other country for "whose government", the subject's own narrative for "in that country", and a
+topic word the report only says in other words (hashing embedder, no model)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ making significant efforts to do so; these efforts included convicting more traf
 more traffickers were convicted, two police officers were investigated for trafficking crimes, and cooperation \
 with foreign law enforcement increased; however, official complicity in trafficking crimes, especially by police \
 and immigration officials, facilitated trafficking, and corruption, including by senior officials, remained \
-widespread; therefore Carpania remained on Tier 2 (2023)
+widespread; officials conflated trafficking with migrant smuggling, and the new plan did not include provisions \
+to prevent crime; therefore Carpania remained on Tier 2 (2023)
 
 Trafficking Profile
 
@@ -85,3 +86,18 @@ def test_in_that_country_keeps_the_subjects_narrative(bot: Assistant) -> None:
     assert not reply.refused and reply.citations
     assert {bot.index.documents[c.document].country for c in reply.citations} == {"Carpania"}
     grounded(bot, reply)
+
+
+def test_a_topic_word_the_report_says_in_other_words_still_weighs(bot: Assistant) -> None:
+    # "confuse" never occurs in the corpus; "conflated" says it, so "crime" alone does not decide the topic.
+    reply = bot.ask("in carpania what crime do officials confuse trafficking with?")
+    assert not reply.refused and "conflated trafficking with migrant smuggling" in reply.answer
+    grounded(bot, reply)
+
+
+def test_there_is_the_country_the_question_places_itself_in(bot: Assistant) -> None:
+    placed = bot.understand("and in carpania, are they at risk there too?", ["Are Cuban women exploited in Cuba?"])
+    assert placed.subjects == ["Carpania"] and "Cuba" not in placed.mentioned
+    # Without a place of its own, "there" is the conversation's country, which the evidence must name.
+    back = bot.understand("Does the Cuban state use forced labor there?", ["Do children work in Carpania?"])
+    assert back.subjects == ["Cuba"] and "Carpania" in back.mentioned

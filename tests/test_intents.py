@@ -497,6 +497,11 @@ def test_demonyms_and_capitals(text: str, expected: list[tuple[str, bool]]) -> N
      ["Madagascar"], [], ["China"]),
     ("Are Cambodians taken to China?", [], ["Cambodia"], [], ["China"]),
     ("And what about China?", ["What tier is Cambodia on?"], ["China"], [], []),
+    # An uncovered country set as where the conversation's people are ("in Turkey … them") keeps its country.
+    ("in turkey specifically, who exploits them?", ["Where do Syrian refugees face the most risk?"], ["Syria"], [],
+     ["Turkey"]),
+    ("and in turkey, what tier is it on?", ["What tier is Syria on?"], [], ["Turkey"], []),
+    ("What do Turkey's police do about them?", ["Where are Syrian refugees at risk?"], [], ["Turkey"], []),
     ("How does it compare to China?", ["What tier is Cambodia on?"], ["China"], [], []),
     # An adjective in the earlier turn still names its country ("Lithuanian police").
     ("How many of them did the police hire?", ["What did Lithuanian police do about refugees from Ukraine?"],

@@ -37,7 +37,9 @@ class CountryAnswerer:
         # "Which foreign government exploits medical staff in Haiti?": Haiti's narrative names it.
         hosts = [c for c in turn.mentioned if c in tools.by_country] if turn.cues.foreign and not within else []
         within = hosts or within
-        settled = False
+        # "Which of these Tier 3 places …: X, Y, Z?": the placement describes the listed countries; the rest of
+        # the question is what the answer must speak of, not their placement.
+        settled = bool(turn.pool) and placement_constraint(turn.question) and turn.cues.move is None
         if within is None and placement_constraint(turn.question):
             # "Which Tier 3 island …": only narratives with that placement can answer, so only they are searched,
             # and their placement sentences answer nothing more.
