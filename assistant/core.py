@@ -94,6 +94,9 @@ _ASKED_WHERE_TAKEN = re.compile(r"\b(which|what) (other )?(countries|country|pla
                                 r"\bwhere\b[^?]*\b(taken|sent|exploited|trafficked|go|end up)\b", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
+# "… trapped in them?", "… exploited on them?": a thing of the question before is where it happens.
+_IN_THEM = re.compile(r"\b(in|on|at|from|into|inside|aboard|within|of)\s+(them|it|those|these)\b(?!\s+\w+)", re.I)
+IN_THEM_TERMS = 3
 
 
 class Assistant:
@@ -333,7 +336,8 @@ class Assistant:
         # The topic comes from the question before when this one has none of its own, or points at it
         # ("fix that"); "What about victim identification?" brings its own topic and keeps only the intent.
         topic_back = bool(history) and not own.tier and (not own_focus or (len(own_focus) <= 1 and (
-            bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing)))))
+            bool(_TOPIC_BACK.search(parsed.text)) or (own.ellipsis and bool(resolved.named or resolved.missing))))
+            or (len(own_focus) <= IN_THEM_TERMS and bool(_IN_THEM.search(parsed.text))))
         context = f"{history[-1]} {parsed.text}" if topic_back else parsed.text
         elsewhere = _ELSEWHERE.search(history[-1]) if history and not topic_back else None
         if elsewhere and _LOCATIVE_THERE.search(parsed.text) and not _ELSEWHERE.search(parsed.text):

@@ -27,7 +27,9 @@ Trafficking Profile
 
 National service in Carpania is mandatory at age 18 and may last for years; Cuban medical workers in Carpania \
 may have been forced to work by the Cuban government; some Cuban women are forced into commercial sex in \
-Carpania's port towns, and children work in the tobacco fields
+Carpania's port towns.
+
+Children work long hours in the tobacco fields.
 """,
     "cuba": f"""CUBA (Tier 3) {HEADER}
 
@@ -101,3 +103,11 @@ def test_there_is_the_country_the_question_places_itself_in(bot: Assistant) -> N
     # Without a place of its own, "there" is the conversation's country, which the evidence must name.
     back = bot.understand("Does the Cuban state use forced labor there?", ["Do children work in Carpania?"])
     assert back.subjects == ["Cuba"] and "Carpania" in back.mentioned
+
+
+def test_a_thing_pointed_back_at_brings_the_earlier_topic(bot: Assistant) -> None:
+    # "in them" is the tobacco fields of the question before, not any forced work in Carpania.
+    history = ["Does the Carpania section say anything about tobacco fields?"]
+    assert "tobacco" in bot.understand("what young people are exploited in them?", history).query
+    # A question with a topic of its own and no thing pointed back at keeps its own.
+    assert "tobacco" not in bot.understand("what young people are exploited in port towns?", history).query

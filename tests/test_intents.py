@@ -323,6 +323,8 @@ def test_places_named_after_a_preposition(text: str, place: str, names: bool) ->
     ("How many Syrian refugees live in Lebanon?", "refuge"),  # the noun, not the verb after it
     ("How many victims got shelter?", "victim"),
     ("What is the total population?", "popul"),
+    ("How big is the Syrian refugee population in Lebanon?", "refuge"),  # the people the population is of
+    ("What was Syria's pre-war population according to the report?", "popul"),  # a country's own
     ("How many years in a row?", "year"),
     ("How many of those children did the government help?", "child"),  # "of those" points at them
     ("exact number of traffickers convicted in the dominican republic?", "traffick"),  # not "convicted"

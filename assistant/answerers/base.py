@@ -407,10 +407,18 @@ PLACE_NOISE = frozenset(tokens("come came coming comes go goes going went origin
                                "ended up travel travelled traveled move moved", keep_stopwords=True))
 
 
+_POPULATION_OF = re.compile(r"(?<![\w'’-])(?!(?:the|a|an|its|their|total|overall|entire|whole|estimated|current|"
+                            r"general|national|prewar|postwar|world|civilian)\b)([a-z]{3,})\s+population\b", re.I)
+
+
 def _counted_head(question: str) -> str | None:
     """The counted thing of a quantity question, as a stem: "how many trafficking victims did …" -> "victim"."""
     match = _COUNTED.search(question)
     if not match:
+        # "How big is the Syrian refugee population?": the refugees are counted ("1.5 million Syrian refugees").
+        whose = _POPULATION_OF.search(question)
+        if whose and tokens(whose.group(1)):
+            return tokens(whose.group(1))[0]
         return tokens("population")[0] if re.search(r"\bpopulation\b", question, re.I) else None
     words = match.group(1).split()
     # "number of traffickers convicted": the participle after the noun says what happened to them
