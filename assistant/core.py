@@ -18,7 +18,7 @@ from pathlib import Path
 from assistant.answerers import ROUTES, Tools, Turn
 from assistant.answerers.base import placement_only
 from assistant.conversation import Resolved, only_origins, resolve
-from assistant.evidence import AnswerModel, Evidence
+from assistant.evidence import FEATURES, AnswerModel, Evidence
 from assistant.intents import Cues, Intent, Scope, decide, read_cues
 from assistant.paths import bundled_corpus, default_index_dir
 from assistant.question import analyse
@@ -93,6 +93,7 @@ _ASKED_WHERE_TAKEN = re.compile(r"\b(which|what) (other )?(countries|country|pla
                                 r"[^?]*\b(in|to|into)\W*$|\b(to|in|into) (which|what) (countries|country|places?)\b|"
                                 r"\bwhere\b[^?]*\b(taken|sent|exploited|trafficked|go|end up)\b", re.I)
 # Pronouns that stand for the earlier question's topic, not its country.
+RARE_MISSING = FEATURES.index("rare_missing")
 _TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
 # "… trapped in them?", "… exploited on them?": a thing of the question before is where it happens.
 _IN_THEM = re.compile(r"\b(in|on|at|from|into|inside|aboard|within|of)\s+(them|it|those|these)\b(?!\s+\w+)", re.I)
@@ -238,6 +239,11 @@ class Assistant:
             # "Nepalese workers charged fees by their own government?": only Nepal's own narrative could tell.
             return turn, self.tools.not_covered(turn, uncovered)
         reply = ROUTES[turn.intent].answer(turn, self.tools)
+        if (uncovered and not turn.subjects and not turn.missing and turn.intent is not Intent.COUNTRY
+                and not reply.refused and turn.chosen and all(c.features[RARE_MISSING] >= 1.0 for c in turn.chosen)):
+            # "Are Pakistani brick kiln workers trapped in debt bondage?": other narratives name Pakistanis, but
+            # none speaks of brick kilns; only Pakistan's own narrative could say.
+            return turn, self.tools.not_covered(turn, uncovered)
         if reply.refused and turn.by_adjective and turn.cues.asks_country and turn.intent is not Intent.COUNTRY:
             # "In what country are Colombian and Venezuelan women recruited as dancers?": not in Venezuela's own
             # narrative, so the country asked for is another one whose narrative names them.

@@ -137,6 +137,7 @@ _QUANTITY = (
                                 r"\bhow much of\b|\bwhat %|\b(gender|sex) (split|breakdown|ratio)\b|\bbreakdown\b",
                                 re.I)),
     (Quantity.DATE, re.compile(r"\bwhen\b|\bwhat (year|date|month)s?\b|\bwhich (year|month)s?\b|\bsince when\b|"
+                               r"\b(what|which) (period|time ?frame|timeframe|time span)\b|"
                                r"\bin what year\b", re.I)),
     (Quantity.MONEY, re.compile(r"\bhow much (money|funding|funds)\b|\bbudget\b|\bfunding\b|"
                                 r"\bhow much\b[^?]{0,60}\b(spend|spent|allocate|fund|cost|pay|paid|earn|earned)\b|"

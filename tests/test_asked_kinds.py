@@ -1,7 +1,8 @@
 """A reply gives the kind of thing asked for, or refuses: the number of the step asked (not of another step in
 the next clause), an amount of money for pay, a kind of office for "which agencies", names for "name the
-officials", the other country for "whose government", the subject's own narrative for "in that country", and a
-topic word the report only says in other words (hashing embedder, no model)."""
+officials", the other country for "whose government", the subject's own narrative for "in that country", a
+topic word the report only says in other words, and a people's own country for what only it could tell (hashing
+embedder, no model)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ National service in Carpania is mandatory at age 18 and may last for years; Cuba
 may have been forced to work by the Cuban government; some Cuban women are forced into commercial sex in \
 Carpania's port towns.
 
-Children work long hours in the tobacco fields.
+Children work long hours in the tobacco fields. Nepalese migrant workers pay high fees to labor recruiters \
+in Carpania.
 """,
     "cuba": f"""CUBA (Tier 3) {HEADER}
 
@@ -39,7 +41,7 @@ significant efforts to do so; therefore Cuba remained on Tier 3 (2023)
 Trafficking Profile
 
 Cuban women are subjected to forced labor in domestic service abroad; the government's labor export program \
-sends medical professionals to many countries
+sends medical professionals to many countries; brick kiln owners hold workers in debt bondage
 """,
 }
 
@@ -111,3 +113,9 @@ def test_a_thing_pointed_back_at_brings_the_earlier_topic(bot: Assistant) -> Non
     assert "tobacco" in bot.understand("what young people are exploited in them?", history).query
     # A question with a topic of its own and no thing pointed back at keeps its own.
     assert "tobacco" not in bot.understand("what young people are exploited in port towns?", history).query
+
+
+def test_a_peoples_own_situation_needs_a_sentence_on_its_topic(bot: Assistant) -> None:
+    # Carpania's narrative names Nepalese workers, but not brick kilns: only Nepal's own narrative could say.
+    reply = bot.ask("Are Nepalese brick kiln workers held in debt bondage?")
+    assert reply.refused and "Nepal" in reply.answer

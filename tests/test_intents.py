@@ -189,6 +189,7 @@ def test_intent_table(intent_of, question: str, intent: Intent) -> None:
     ("How much are Eritrean national service conscripts paid?", Quantity.MONEY),
     ("how much salary do the conscripts get?", Quantity.MONEY),
     ("How much progress did the government make?", Quantity.COUNT),
+    ("What period does the new national action plan cover?", Quantity.DATE),
 ])
 def test_quantity_kind(question: str, kind: Quantity) -> None:
     assert read_cues(question).quantity is kind
