@@ -119,3 +119,10 @@ def test_a_peoples_own_situation_needs_a_sentence_on_its_topic(bot: Assistant) -
     # Carpania's narrative names Nepalese workers, but not brick kilns: only Nepal's own narrative could say.
     reply = bot.ask("Are Nepalese brick kiln workers held in debt bondage?")
     assert reply.refused and "Nepal" in reply.answer
+
+
+def test_whether_it_was_done_needs_a_sentence_that_speaks_of_doing_it(bot: Assistant) -> None:
+    # The sentence on where the workers are says nothing of whether anyone was prosecuted.
+    reply = bot.ask("did the government prosecute any of those recruiters?",
+                    ["Who exploits the Nepalese migrant workers in Carpania?"])
+    assert reply.refused and not reply.answer.startswith(("**Yes", "**No"))

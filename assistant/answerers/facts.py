@@ -99,6 +99,11 @@ class YesNoAnswerer:
         # may answer it, but not with a yes or no, unless it says which way a figure went ("fewer victims").
         if placement_statement(best.unit.text) or (turn.cues.response and is_profile_section(best.unit.section)):
             return reply  # nor does the profile of the problem say whether the government did anything
+        asked = _enforcement_acts(turn.question)
+        if asked and not any(held_words(asked, set(tokens(c.unit.text))) for c in [best, *turn.chosen]):
+            # "Did the government prosecute any of those tourists?" and the sentence only says where the tourists
+            # come from: it does not tell whether anyone was prosecuted.
+            return tools.does_not_say(turn, "this", best)
         verdict = polarity(turn.question, best, tools)
         # A follow-up's coverage is of the topic it took from the question before; its own words may suffice.
         own = _own_words(turn, tools)
@@ -108,6 +113,15 @@ class YesNoAnswerer:
         reply.answer = f"**{verdict}.** {reply.answer}"
         reply.lead = verdict
         return reply
+
+
+# What a government does in a case, asked about in a yes/no question: the sentence must say whether it was done.
+_ENFORCEMENT = frozenset(tokens("prosecute prosecuted convict convicted investigate investigated arrest arrested "
+                                "identify identified sentence sentenced", True))
+
+
+def _enforcement_acts(question: str) -> set[str]:
+    return set(tokens(question)) & _ENFORCEMENT
 
 
 # Capitalised words that name nothing in particular.
