@@ -65,7 +65,7 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
             mentioned = list(dict.fromkeys([*named_inside, *(c for c in adjectives if c not in earlier[0])]))
             inherited = True
     elif history and named_outside and not named_inside and not governed and _THEM_IN.search(question) and all(
-            _set_in(question, c, matcher) for c in named_outside):
+            placed_in(question, c, matcher) for c in named_outside):
         # "In Turkey specifically, who exploits them?" after questions about Syrian refugees: the people are the
         # conversation's, and the uncovered country is where they are; the conversation's narrative may say.
         earlier = _from_history(question, history, matcher, single_country)
@@ -95,7 +95,7 @@ def resolve(question: str, history: list[str], matcher: CountryMatcher, single_c
 _THEM_IN = re.compile(r"\b(they|them|their|those)\b", re.I)
 
 
-def _set_in(question: str, country: str, matcher: CountryMatcher) -> bool:
+def placed_in(question: str, country: str, matcher: CountryMatcher) -> bool:
     """Whether the question names the country as a place ("in Turkey"), not as an actor ("Turkey's police")."""
     forms = "|".join(re.escape(f) for f in matcher.forms(country))
     return bool(forms) and bool(re.search(rf"\b(?:in|inside|within|into|to)\s+(?:the\s+)?(?:{forms})(?!\w)(?!['’]s)",

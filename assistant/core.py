@@ -17,7 +17,7 @@ from pathlib import Path
 
 from assistant.answerers import ROUTES, Tools, Turn
 from assistant.answerers.base import placement_only
-from assistant.conversation import Resolved, only_origins, resolve
+from assistant.conversation import Resolved, only_origins, placed_in, resolve
 from assistant.evidence import FEATURES, AnswerModel, Evidence
 from assistant.intents import Cues, Intent, Scope, decide, read_cues
 from assistant.paths import bundled_corpus, default_index_dir
@@ -92,8 +92,8 @@ ANSWERED_MEMORY = 256
 _ASKED_WHERE_TAKEN = re.compile(r"\b(which|what) (other )?(countries|country|places?|cities|regions?|destinations?)\b"
                                 r"[^?]*\b(in|to|into)\W*$|\b(to|in|into) (which|what) (countries|country|places?)\b|"
                                 r"\bwhere\b[^?]*\b(taken|sent|exploited|trafficked|go|end up)\b", re.I)
-# Pronouns that stand for the earlier question's topic, not its country.
 RARE_MISSING = FEATURES.index("rare_missing")
+# Pronouns that stand for the earlier question's topic, not its country.
 _TOPIC_BACK = re.compile(r"\b(that|this|it|they|them|those|these|the same)\b", re.I)
 # "… trapped in them?", "… exploited on them?": a thing of the question before is where it happens.
 _IN_THEM = re.compile(r"\b(in|on|at|from|into|inside|aboard|within|of)\s+(them|it|those|these)\b(?!\s+\w+)", re.I)
@@ -327,10 +327,11 @@ class Assistant:
         resolved = resolve(parsed.text, history, self.index.countries, single)
         if history and (resolved.inherited or not (resolved.subjects or resolved.missing)):
             resolved = self._resolve_through_answers(parsed.text, history, single) or resolved
-        if history and resolved.named and not resolved.inherited and _LOCATIVE_THERE.search(parsed.text) and not \
-                self._placed_in_named(parsed.text, resolved.named):
+        if history and resolved.named and not resolved.inherited and _LOCATIVE_THERE.search(parsed.text) and not any(
+                placed_in(parsed.text, c, self.index.countries) for c in resolved.named):
             # "Does the North Korean state use forced labor there?" after a question about China: there is China,
-            # which the evidence must name (or be the narrative of).
+            # which the evidence must name (or be the narrative of); "and in Bulgaria, are they at risk there
+            # too?" sets its own place.
             earlier = resolve(history[-1], history[:-1], self.index.countries, single)
             resolved.mentioned = list(dict.fromkeys([*resolved.mentioned, *(
                 c for c in earlier.subjects if c not in resolved.subjects)]))
@@ -400,13 +401,6 @@ class Assistant:
         turn.timings["understand_ms"] = _ms(started)
         turn.notes = list(parsed.notes)
         return turn
-
-    def _placed_in_named(self, text: str, named: list[str]) -> bool:
-        """Whether the question itself sets a place among the countries it names ("and in Bulgaria, are they at
-        risk there too?"): its "there" is that country, not the conversation's."""
-        forms = "|".join(re.escape(f) for c in named for f in self.index.countries.forms(c))
-        return bool(forms) and bool(re.search(rf"\b(?:in|inside|within|into|to)\s+(?:the\s+)?(?:{forms})(?!\w)",
-                                              text, re.I))
 
     def _editions_named(self, text: str) -> list[int]:
         """Report editions a question names, when the index holds several ("What tier was Kuwait on in 2022?")."""

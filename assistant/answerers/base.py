@@ -128,6 +128,7 @@ class Answerer(Protocol):
 _IN_THE_SUBJECT = re.compile(r"\b(in|inside|within)\s+(that|this|the same)\s+(country|nation|place)\b|"
                              r"\b(in|inside|within)\s+(it|there)\b", re.I)
 
+
 class Tools:
     """The index, the evidence model and the helpers answerers share; one per Assistant."""
 
