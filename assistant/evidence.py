@@ -475,10 +475,10 @@ class Evidence:
         weights = {t: self.idf(t) for t in focus if self._document_frequency.get(t, 0) > 0}
         if not weights:
             return weights
-        for term in focus:
+        for term in set(focus) - weights.keys():
             said = [self.idf(s) for phrase in report_phrases(term) if all(
                 self._document_frequency.get(s, 0) > 0 for s in phrase) for s in phrase]
-            if term not in weights and said:
+            if said:
                 weights[term] = min(said)
         return weights
 

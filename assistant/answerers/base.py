@@ -124,6 +124,12 @@ class Answerer(Protocol):
     def answer(self, turn: Turn, tools: Tools) -> Reply: ...
 
 
+# The steps of a case, each done (and counted) apart: identified, investigated, arrested, charged, prosecuted,
+# convicted, sentenced, detained.
+CASE_STEPS = frozenset(tokens(
+    "identify identified investigate investigated arrest arrested charge charged prosecute prosecuted "
+    "convict convicted sentence sentenced detain detained", True))
+
 # "… north korean women in that country?": the place is the subject's own narrative, not the named group's.
 _IN_THE_SUBJECT = re.compile(r"\b(in|inside|within)\s+(that|this|the same)\s+(country|nation|place)\b|"
                              r"\b(in|inside|within)\s+(it|there)\b", re.I)

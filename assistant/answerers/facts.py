@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
+from assistant.answerers.base import CASE_STEPS, CLAIM_MAX_CHARS, Tools, Turn
 from assistant.evidence import DOWN, FEATURES, UP, Candidate, placement_statement
 from assistant.paraphrases import covered_by_report_words, held_words
 from assistant.records import Reply
@@ -99,7 +99,9 @@ class YesNoAnswerer:
         # may answer it, but not with a yes or no, unless it says which way a figure went ("fewer victims").
         if placement_statement(best.unit.text) or (turn.cues.response and is_profile_section(best.unit.section)):
             return reply  # nor does the profile of the problem say whether the government did anything
-        asked = _enforcement_acts(turn.question)
+        # The steps of a case asked about: the sentence must say whether they were done ("detained migrants" and
+        # "charged suspects" name people more often than they ask whether it was done).
+        asked = set(tokens(turn.question)) & (CASE_STEPS - _NAMES_PEOPLE)
         if asked and not any(held_words(asked, set(tokens(c.unit.text))) for c in [best, *turn.chosen]):
             # "Did the government prosecute any of those tourists?" and the sentence only says where the tourists
             # come from: it does not tell whether anyone was prosecuted.
@@ -115,13 +117,7 @@ class YesNoAnswerer:
         return reply
 
 
-# What a government does in a case, asked about in a yes/no question: the sentence must say whether it was done.
-_ENFORCEMENT = frozenset(tokens("prosecute prosecuted convict convicted investigate investigated arrest arrested "
-                                "identify identified sentence sentenced", True))
-
-
-def _enforcement_acts(question: str) -> set[str]:
-    return set(tokens(question)) & _ENFORCEMENT
+_NAMES_PEOPLE = frozenset(tokens("detain detained charge charged", True))
 
 
 # Capitalised words that name nothing in particular.
@@ -158,20 +154,23 @@ _OFFICE_KIND = re.compile(rf"\b{_OFFICE}(?:\s*(?:,|and|or)\s*{_OFFICE})*\s+"
                           re.I)
 
 
+def _names_an_office(noun: str, text: str) -> bool:
+    return noun.startswith(_OFFICES_ASKED) and bool(_OFFICE_KIND.search(text))
+
+
 def _speaks_of(text: str, kind: str) -> bool:
     """Whether a sentence speaks of the kind of thing asked for at all (by its noun, one of the same kind, or
     a kind of office)."""
     noun = kind.removeprefix("the ").lower().rstrip("s")
-    if noun.startswith(_OFFICES_ASKED) and _OFFICE_KIND.search(text):
-        return True
-    return bool(noun) and any(n in text.lower() for n in (noun, *_SAME_KIND.get(noun, ())))
+    return _names_an_office(noun, text) or (bool(noun) and any(
+        n in text.lower() for n in (noun, *_SAME_KIND.get(noun, ()))))
 
 
 def _named(text: str, kind: str, tools: Tools) -> bool:
     """Whether a sentence names the kind of thing asked for: a proper name in the stretch that speaks of it
     ("accredited two shelters" names none, though the sentence names a "National Action Plan")."""
     noun = kind.removeprefix("the ").lower().rstrip("s")
-    if noun.startswith(_OFFICES_ASKED) and _OFFICE_KIND.search(text):
+    if _names_an_office(noun, text):
         return True
     nouns = [noun, *_SAME_KIND.get(noun, ())] if noun else []
     holding = [part for part in re.split(r"[,;]|\band\b", text) if any(n in part.lower() for n in nouns)]

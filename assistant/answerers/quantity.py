@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant import quantities
-from assistant.answerers.base import CLAIM_MAX_CHARS, Tools, Turn
+from assistant.answerers.base import CASE_STEPS, CLAIM_MAX_CHARS, Tools, Turn
 from assistant.evidence import Candidate
 from assistant.intents import Quantity
 from assistant.records import Reply
@@ -27,12 +27,6 @@ _ACTIONS = frozenset(tokens(
     "rescue rescued refer referred assist assisted shelter sheltered deport deported repatriate repatriated fund "
     "funded sentence sentenced charge charged inspect inspected screen screened certify certified recruit recruited "
     "detain detained", True))
-
-
-# The steps of a case, each counted apart: investigated, arrested, charged, prosecuted, convicted, sentenced.
-_STAGES = frozenset(tokens(
-    "identify identified investigate investigated arrest arrested charge charged prosecute prosecuted "
-    "convict convicted sentence sentenced detain detained", True))
 
 
 def _actions(question: str) -> frozenset[str]:
@@ -71,8 +65,8 @@ def _acts(candidate: Candidate, actions: frozenset[str], counted: frozenset[str]
     # another action than the one asked, so it counts that.
     own_start = max(text.rfind(",", 0, found.start), text.rfind(";", 0, found.start))
     own_ends = [i for i in (text.find(",", found.end), text.find(";", found.end)) if i >= 0]
-    done = set(tokens(text[own_start + 1 : min(own_ends, default=len(text))])) & _STAGES
-    return not done or not actions & _STAGES or bool(done & actions)
+    done = set(tokens(text[own_start + 1 : min(own_ends, default=len(text))])) & CASE_STEPS
+    return not done or not actions & CASE_STEPS or bool(done & actions)
 
 
 # A count asked for as such: a share does not answer it.
